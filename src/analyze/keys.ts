@@ -1,0 +1,206 @@
+import { createHash, createPrivateKey, pbkdf2Sync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { Artifact, KeyEncoding, KeyFacts } from '../types.js';
+import { cleanArmorBody, quotedContent, toPem, type ArmorBody } from '../detect/armor.js';
+import { describeKeyObject, parseSshPublicKey, publicKeyFromJwk, type PublicKeyFacts } from './public-key.js';
+import { parsePgpSecretKey } from './pgp.js';
+import { WireReader } from './wire.js';
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** node:crypto's answer to an encrypted key offered without a passphrase: structure read, secret withheld. */
+const NEEDS_PASSPHRASE = new Set(['ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED', 'ERR_MISSING_PASSPHRASE']);
+
+/** A full-size body that no parser accepts is still reported, with lower confidence. */
+const UNCONFIRMED_MIN_BASE64 = 256;
+
+const PEM_ENCODINGS: Record<string, { encoding: KeyEncoding; keyType: string }> = {
+  'RSA PRIVATE KEY': { encoding: 'pkcs1', keyType: 'RSA' },
+  'EC PRIVATE KEY': { encoding: 'sec1', keyType: 'EC' },
+  'DSA PRIVATE KEY': { encoding: 'dsa', keyType: 'DSA' },
+  'PRIVATE KEY': { encoding: 'pkcs8', keyType: 'unknown' },
+  'ENCRYPTED PRIVATE KEY': { encoding: 'pkcs8-encrypted', keyType: 'unknown' },
+};
+
+/** Turns a key artifact into facts, confirming it with node:crypto; undefined when it is not a key. */
+export async function analyzeKey(artifact: Artifact): Promise<KeyFacts | undefined> {
+  try {
+    switch (artifact.type) {
+      case 'pem':
+        return await analyzePem(artifact);
+      case 'openssh':
+        return await withBody(artifact, analyzeOpenSsh);
+      case 'pgp':
+        return await withBody(artifact, analyzePgp, { pgp: true });
+      case 'ppk':
+        return await analyzePpk(artifact.normalized ?? artifact.raw);
+      case 'jwk':
+        return artifact.json ? await analyzeJwk(artifact.json) : undefined;
+    }
+  } catch (error) {
+    if (isContentError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Errors that mean "this content is not a readable key", as opposed to a bug. */
+function isContentError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code ?? '';
+  return code === 'ERR_MALFORMED' || code.startsWith('ERR_OSSL') || code.startsWith('ERR_CRYPTO') || code.startsWith('ERR_INVALID_ARG') || error instanceof TypeError || error instanceof RangeError;
+}
+
+/** The ways a body may be recovered: as written, then only the quoted parts of concatenated source strings. */
+function bodies(raw: string, options: { pgp?: boolean } = {}): ArmorBody[] {
+  const out: ArmorBody[] = [];
+  const direct = cleanArmorBody(raw, options);
+  if (direct) out.push(direct);
+  if (/["'`]/.test(raw)) {
+    const quoted = cleanArmorBody(quotedContent(raw), options);
+    if (quoted && quoted.base64 !== direct?.base64) out.push(quoted);
+  }
+  return out;
+}
+
+async function withBody(artifact: Artifact, analyze: (data: Buffer) => Promise<KeyFacts>, options: { pgp?: boolean } = {}): Promise<KeyFacts | undefined> {
+  const candidates = bodies(artifact.raw, options);
+  for (const body of candidates) {
+    try {
+      return await analyze(Buffer.from(body.base64, 'base64'));
+    } catch (error) {
+      if (!isContentError(error)) throw error;
+    }
+  }
+  return unconfirmed(candidates[0], artifact.type === 'pgp' ? 'pgp' : 'openssh', 'unknown');
+}
+
+function unconfirmed(body: ArmorBody | undefined, encoding: KeyEncoding, keyType: string): KeyFacts | undefined {
+  if (!body || body.base64.length < UNCONFIRMED_MIN_BASE64) return undefined;
+  return { kind: 'key', private: true, keyType, encrypted: false, encoding, confirmed: false, digest: sha256(body.base64) };
+}
+
+function fromPublic(facts: PublicKeyFacts, rest: Omit<KeyFacts, 'kind' | 'private' | 'keyType' | 'digest'> & { digest?: string }): KeyFacts {
+  return { kind: 'key', private: true, ...facts, ...rest, digest: rest.digest ?? facts.thumbprint ?? '' };
+}
+
+async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {
+  const label = artifact.label!;
+  const known = PEM_ENCODINGS[label] ?? { encoding: 'pkcs8' as const, keyType: 'unknown' };
+  const candidates = bodies(artifact.raw);
+  for (const body of candidates) {
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(toPem(label, body));
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (NEEDS_PASSPHRASE.has(code)) {
+        const encoding: KeyEncoding = label === 'ENCRYPTED PRIVATE KEY' ? 'pkcs8-encrypted' : 'pem-encrypted';
+        return { kind: 'key', private: true, keyType: known.keyType, encrypted: true, encoding, confirmed: true, digest: sha256(body.base64) };
+      }
+      continue;
+    }
+    const facts = await describeKeyObject(key);
+    return fromPublic(facts, { encrypted: false, encoding: known.encoding, confirmed: true });
+  }
+  return unconfirmed(candidates[0], known.encoding, known.keyType);
+}
+
+const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
+
+/** The openssh-key-v1 container (PROTOCOL.key): cipher, KDF, public key, private section. */
+async function analyzeOpenSsh(data: Buffer): Promise<KeyFacts> {
+  if (!data.subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC)) throw Object.assign(new TypeError('not an openssh-key-v1 container'), { code: 'ERR_MALFORMED' });
+  const reader = new WireReader(data.subarray(OPENSSH_MAGIC.length));
+  const cipher = reader.text();
+  reader.text(); // KDF name
+  reader.string(); // KDF options
+  const count = reader.u32();
+  if (count < 1 || count > 16) throw Object.assign(new RangeError(`implausible key count ${count}`), { code: 'ERR_MALFORMED' });
+  const ssh = await parseSshPublicKey(reader.string());
+  const encrypted = cipher !== 'none';
+  let confirmed = ssh.confirmed;
+  if (!encrypted) {
+    // Unencrypted private sections start with two equal check integers.
+    const section = new WireReader(reader.string());
+    confirmed = confirmed && section.u32() === section.u32();
+  }
+  return fromPublic(ssh.facts, { encrypted, encoding: 'openssh', confirmed, sshFingerprint: ssh.sshFingerprint, digest: ssh.facts.thumbprint ?? ssh.sshFingerprint });
+}
+
+async function analyzePgp(data: Buffer): Promise<KeyFacts> {
+  const pgp = await parsePgpSecretKey(data);
+  return fromPublic(pgp.facts, {
+    encrypted: pgp.encrypted,
+    encoding: 'pgp',
+    confirmed: true,
+    ...(pgp.pgpFingerprint ? { pgpFingerprint: pgp.pgpFingerprint } : {}),
+    digest: pgp.facts.thumbprint ?? pgp.pgpFingerprint ?? sha256(data),
+  });
+}
+
+/** PuTTY .ppk v2/v3: `Key: value` headers, then counted base64 lines for the public and private blobs. */
+async function analyzePpk(text: string): Promise<KeyFacts | undefined> {
+  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/^[\s"'`+,]+|[\s"'`+,;\\]+$/g, ''));
+  const fields = new Map<string, string>();
+  const blobs = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(lines[i]!);
+    if (!header) continue;
+    const [, name, value] = header as unknown as [string, string, string];
+    fields.set(name, value);
+    if (name === 'Public-Lines' || name === 'Private-Lines') {
+      const count = Number(value);
+      if (!Number.isInteger(count) || count < 1 || count > 1000 || i + count >= lines.length) return undefined;
+      const body = lines.slice(i + 1, i + 1 + count).join('');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return undefined;
+      blobs.set(name, body);
+      i += count;
+    }
+  }
+  const publicBlob = blobs.get('Public-Lines');
+  if (!publicBlob || !blobs.has('Private-Lines') || !fields.has('Private-MAC')) return undefined;
+  const ssh = await parseSshPublicKey(Buffer.from(publicBlob, 'base64'));
+  const encryption = fields.get('Encryption') ?? 'none';
+  return fromPublic(ssh.facts, { encrypted: encryption !== 'none', encoding: 'ppk', confirmed: ssh.confirmed, sshFingerprint: ssh.sshFingerprint, digest: ssh.facts.thumbprint ?? ssh.sshFingerprint });
+}
+
+const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/** A JWK with private members: `d` (RSA, EC, OKP) or `k` (oct). Public JWKs are not private keys. */
+async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | undefined> {
+  const { kty } = json;
+  const extra = {
+    ...(typeof json.alg === 'string' ? { alg: json.alg.slice(0, 32) } : {}),
+    ...(typeof json.kid === 'string' ? { kid: json.kid.slice(0, 128) } : {}),
+  };
+  if (kty === 'oct') {
+    const k = json.k;
+    if (typeof k !== 'string' || !B64URL.test(k) || isPlaceholder(k)) return undefined;
+    const bytes = Buffer.from(k, 'base64url');
+    if (bytes.length === 0) return undefined;
+    // A symmetric key's thumbprint would be a fast hash of the secret: guessable when the secret is weak.
+    // The digest for fingerprints is a slow one instead, and no thumbprint is shown.
+    const digest = pbkdf2Sync(bytes, 'jwt-guard oct fingerprint', 10_000, 16, 'sha256').toString('hex');
+    return { kind: 'key', private: true, keyType: 'oct', bits: bytes.length * 8, encrypted: false, encoding: 'jwk', confirmed: true, digest, ...extra };
+  }
+  if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
+  const d = json.d;
+  if (typeof d !== 'string' || !B64URL.test(d) || isPlaceholder(d)) return undefined;
+  const members = Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === 'string')) as JsonWebKey;
+  let facts: PublicKeyFacts;
+  try {
+    facts = await describeKeyObject(createPrivateKey({ key: members, format: 'jwk' }));
+  } catch (error) {
+    if (!isContentError(error)) throw error;
+    // RFC 7518 6.3.2 lets an RSA private JWK omit the CRT members; node:crypto needs them,
+    // so confirm the public half instead, and that `d` is as long as the modulus.
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicMembers } = members;
+    const publicKey = publicKeyFromJwk(publicMembers);
+    if (kty === 'RSA' && Buffer.from(d, 'base64url').length * 8 < (publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 2) return undefined;
+    facts = await describeKeyObject(publicKey);
+  }
+  return fromPublic(facts, { encrypted: false, encoding: 'jwk', confirmed: true, ...extra });
+}
+
+function isPlaceholder(value: string): boolean {
+  return /^(.)\1*$/.test(value) || /x{4,}|X{4,}/.test(value);
+}

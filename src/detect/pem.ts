@@ -1,0 +1,43 @@
+import type { Artifact } from '../types.js';
+
+const BEGIN = /-----BEGIN ([A-Z0-9][A-Z0-9 ]{0,38}[A-Z0-9])-----/g;
+
+/** Labels of armored private keys: PEM, OpenSSH and PGP share the BEGIN/END form. */
+export function isPrivateKeyLabel(label: string): boolean {
+  return /PRIVATE KEY( BLOCK)?$/.test(label);
+}
+
+/** How far past BEGIN the END marker may be (PGP blocks carry subkeys and can be large). */
+function window(label: string): number {
+  return label.startsWith('PGP ') ? 1 << 20 : 256 << 10;
+}
+
+/**
+ * Finds complete BEGIN…END blocks of private keys. A BEGIN without its END (a truncated
+ * example) yields nothing; so does a block holding another BEGIN. The END search keeps,
+ * per label, the next END position, so a file full of lone BEGIN lines stays linear.
+ */
+export function detectArmored(text: string): Artifact[] {
+  const artifacts: Artifact[] = [];
+  const nextEnd = new Map<string, number>();
+  BEGIN.lastIndex = 0;
+  for (let match = BEGIN.exec(text); match; match = BEGIN.exec(text)) {
+    const label = match[1]!;
+    if (!isPrivateKeyLabel(label)) continue;
+    const endMarker = `-----END ${label}-----`;
+    const from = match.index + match[0].length;
+    let end = nextEnd.get(label);
+    if (end === undefined || (end !== -1 && end < from)) {
+      end = text.indexOf(endMarker, from);
+      nextEnd.set(label, end);
+    }
+    if (end === -1 || end - from > window(label)) continue;
+    const inner = text.slice(from, end);
+    if (inner.includes('-----BEGIN ')) continue;
+    const stop = end + endMarker.length;
+    const type = label === 'OPENSSH PRIVATE KEY' ? 'openssh' : label.startsWith('PGP ') ? 'pgp' : 'pem';
+    artifacts.push({ type, label, span: { start: match.index, end: stop }, raw: inner });
+    BEGIN.lastIndex = stop;
+  }
+  return artifacts;
+}

@@ -1,0 +1,249 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { PolicyError, UserError, type PolicyProblem } from '../errors.js';
+import { RULES } from '../rules/index.js';
+import { PRESETS } from './presets.js';
+import { policySchema } from './schema.js';
+import { parseSize } from './size.js';
+import type { Policy, PolicyDocument, RuleSetting } from './types.js';
+import { lineStarts, position } from '../util/lines.js';
+
+export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
+
+let validator: ValidateFunction | undefined;
+function validate(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+    ajv.addVocabulary(['x-hint']);
+    validator = ajv.compile(policySchema());
+  }
+  return validator;
+}
+
+export interface LoadPolicyOptions {
+  /** The scanned root; the default policy path is resolved against it. */
+  root: string;
+  /** An explicit policy path (CLI `--policy`, Action `policy`); must exist. */
+  policyPath?: string;
+}
+
+/**
+ * Finds, parses, validates and resolves the policy. Without a policy file the
+ * `recommended` preset applies. Every problem is reported with file, JSON pointer,
+ * line and column, and nothing is scanned until the policy is valid.
+ */
+export function loadPolicy(options: LoadPolicyOptions): Policy {
+  let file: string | undefined;
+  if (options.policyPath) {
+    file = path.resolve(options.root, options.policyPath);
+    if (!existsSync(file)) throw new UserError('ERR_POLICY_NOT_FOUND', `policy file not found: ${options.policyPath}`);
+  } else {
+    const candidate = path.join(options.root, DEFAULT_POLICY_PATH);
+    if (existsSync(candidate)) file = candidate;
+  }
+  if (!file) return resolvePolicy({}, 'built-in recommended');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError('ERR_POLICY_UNREADABLE', `cannot read policy file ${file}: ${(error as Error).message}`);
+  }
+  const display = path.relative(process.cwd(), file) || file;
+  return resolvePolicy(parsePolicyText(text, display), display);
+}
+
+/** Parses and validates a policy document; throws PolicyError listing every problem. */
+export function parsePolicyText(text: string, file: string): PolicyDocument {
+  const lines = lineStarts(text);
+  const where = (offset: number) => position(lines, offset);
+  const errors: ParseError[] = [];
+  const tree = parseTree(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: false, disallowComments: false });
+  if (errors.length > 0 || !tree) {
+    const problems = errors.map((e) => ({ file, pointer: '', ...where(e.offset), message: `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}` }));
+    if (problems.length === 0) problems.push({ file, pointer: '', line: 1, column: 1, message: 'the file is empty: a policy is a JSON object' });
+    throw new PolicyError(problems);
+  }
+  const duplicates = findDuplicateKeys(tree, file, where);
+  if (duplicates.length > 0) throw new PolicyError(duplicates);
+  const document = nodeValue(tree);
+  const validateFn = validate();
+  if (!validateFn(document)) {
+    throw new PolicyError(toProblems(validateFn.errors ?? [], tree, file, where));
+  }
+  return document as PolicyDocument;
+}
+
+/** Merges a document over its preset chain and fills in every default. */
+export function resolvePolicy(document: PolicyDocument, source: string): Policy {
+  const chain: PolicyDocument[] = [document];
+  let next = document.extends ?? (document === PRESETS.recommended ? undefined : 'recommended');
+  const seen = new Set<string>();
+  while (next && !seen.has(next)) {
+    seen.add(next);
+    const preset = PRESETS[next];
+    chain.unshift(preset);
+    next = preset.extends;
+  }
+  const merged = chain.reduce<Record<string, unknown>>((acc, doc) => merge(acc, doc as Record<string, unknown>), {}) as PolicyDocument;
+  const files = merged.files ?? {};
+  return {
+    source,
+    files: {
+      include: files.include ?? ['**'],
+      exclude: files.exclude ?? [],
+      logs: files.logs ?? [],
+      maxFileSize: parseSize(files.maxFileSize ?? '10MB'),
+    },
+    rules: resolveRules(merged.rules ?? {}),
+    ignore: merged.ignore ?? [],
+  };
+}
+
+function resolveRules(rules: NonNullable<PolicyDocument['rules']>): Record<string, RuleSetting> {
+  const resolved: Record<string, RuleSetting> = {};
+  for (const rule of RULES) {
+    const entry = rules[rule.meta.id];
+    const defaults = Object.fromEntries(Object.entries(rule.meta.options ?? {}).map(([name, schema]) => [name, schema.default]));
+    if (entry === undefined) resolved[rule.meta.id] = { severity: rule.meta.defaultSeverity, options: defaults };
+    else if (typeof entry === 'string') resolved[rule.meta.id] = { severity: entry, options: defaults };
+    else {
+      const { severity, ...options } = entry;
+      resolved[rule.meta.id] = { severity: severity ?? rule.meta.defaultSeverity, options: { ...defaults, ...options } };
+    }
+  }
+  return resolved;
+}
+
+/** Objects merge key by key; arrays and scalars replace. A severity string replaces a rule object and vice versa. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prior = out[key];
+    out[key] = isPlainObject(prior) && isPlainObject(value) ? merge(prior, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (key && value) out[key.value as string] = nodeValue(value);
+      }
+      return out;
+    }
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    default:
+      return node.value;
+  }
+}
+
+function findDuplicateKeys(node: Node, file: string, where: (offset: number) => { line: number; column: number }, pointer = ''): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  if (node.type === 'object') {
+    const seen = new Set<string>();
+    for (const property of node.children ?? []) {
+      const [key, value] = property.children ?? [];
+      if (!key) continue;
+      const name = key.value as string;
+      const childPointer = `${pointer}/${escapePointer(name)}`;
+      if (seen.has(name)) problems.push({ file, pointer: childPointer, ...where(key.offset), message: `duplicate property '${name}': JSON parsers disagree on which one wins, so write it once` });
+      seen.add(name);
+      if (value) problems.push(...findDuplicateKeys(value, file, where, childPointer));
+    }
+  } else if (node.type === 'array') {
+    (node.children ?? []).forEach((child, index) => problems.push(...findDuplicateKeys(child, file, where, `${pointer}/${index}`)));
+  }
+  return problems;
+}
+
+function toProblems(errors: ErrorObject[], tree: Node, file: string, where: (offset: number) => { line: number; column: number }): PolicyProblem[] {
+  const byPointer = new Map<string, PolicyProblem>();
+  // Specific errors first, so an anyOf's generic "must match a schema" only shows when nothing better exists.
+  const ordered = [...errors].sort((a, b) => Number(a.keyword === 'anyOf') - Number(b.keyword === 'anyOf'));
+  for (const error of ordered) {
+    let pointer = error.instancePath;
+    let message: string;
+    const hint = (error.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const name = (error.params as { additionalProperty: string }).additionalProperty;
+        pointer = `${pointer}/${escapePointer(name)}`;
+        const allowed = Object.keys(((error.parentSchema as Record<string, unknown>)?.properties as object) ?? {});
+        message = `unknown property '${name}'; allowed: ${allowed.join(', ')}`;
+        break;
+      }
+      case 'required':
+        message = `missing required property '${(error.params as { missingProperty: string }).missingProperty}'`;
+        break;
+      case 'enum':
+        message = `must be ${hint ?? `one of: ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`}, not ${JSON.stringify(error.data)}`;
+        break;
+      case 'type':
+        message = `must be ${hint ?? `of type ${(error.params as { type: string }).type}`}, not ${JSON.stringify(error.data)}`;
+        break;
+      case 'pattern':
+        message = `must be ${hint ?? `a string matching ${(error.params as { pattern: string }).pattern}`}, not ${JSON.stringify(error.data)}`;
+        break;
+      case 'anyOf':
+        message = `must be ${hint ?? 'one of the allowed forms'}`;
+        break;
+      default:
+        message = error.message ?? 'is invalid';
+    }
+    // Errors nested under an anyOf branch that another branch could satisfy are noise
+    // when the anyOf's own hint already says what is allowed.
+    const existing = [...byPointer.keys()].find((p) => p === pointer);
+    if (existing) continue;
+    if (error.keyword !== 'anyOf' && [...byPointer.keys()].some((p) => pointer.startsWith(`${p}/`))) continue;
+    if (error.keyword === 'anyOf' && [...byPointer.keys()].some((p) => p.startsWith(`${pointer}/`))) continue;
+    byPointer.set(pointer, { file, pointer, ...where(offsetOf(tree, pointer, error.keyword === 'additionalProperties')), message });
+  }
+  return [...byPointer.values()].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function offsetOf(tree: Node, pointer: string, atKey: boolean): number {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const node = findNodeAtLocation(tree, segments);
+  if (!node) return tree.offset;
+  if (atKey && node.parent?.type === 'property') return node.parent.children?.[0]?.offset ?? node.offset;
+  return node.offset;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function describeParseError(code: string): string {
+  const sentences: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'a property name in double quotes was expected',
+    ValueExpected: 'a value was expected',
+    ColonExpected: "':' was expected",
+    CommaExpected: "',' was expected",
+    CloseBraceExpected: "'}' was expected",
+    CloseBracketExpected: "']' was expected",
+    EndOfFileExpected: 'nothing may follow the top-level value',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfComment: 'unterminated comment',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  return sentences[code] ?? code;
+}

@@ -1,0 +1,108 @@
+import { RULES } from '../rules/index.js';
+import { SIZE_PATTERN } from './size.js';
+
+const SEVERITY_LEVEL = {
+  enum: ['error', 'warning', 'note', 'off'],
+  'x-hint': "one of 'error', 'warning', 'note' or 'off'",
+};
+
+function ruleEntrySchema(rule: (typeof RULES)[number]): Record<string, unknown> {
+  const options = rule.meta.options ?? {};
+  return {
+    description: `${rule.meta.description} Default severity: ${rule.meta.defaultSeverity}.`,
+    'x-hint': "a severity ('error', 'warning', 'note', 'off') or an object with 'severity' and the rule's options",
+    anyOf: [
+      { ...SEVERITY_LEVEL, description: 'Severity of this rule.' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          severity: { ...SEVERITY_LEVEL, description: 'Severity of this rule.', default: rule.meta.defaultSeverity },
+          ...options,
+        },
+      },
+    ],
+  };
+}
+
+const GLOBS = (description: string, defaults: string[]) => ({
+  type: 'array',
+  description,
+  default: defaults,
+  items: { type: 'string', minLength: 1 },
+});
+
+/**
+ * The policy's JSON Schema (2020-12). `policy.schema.json` at the repository root is
+ * generated from this object (`npm run generate`), and a test keeps the two equal.
+ */
+export function policySchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://raw.githubusercontent.com/jwt-guard/jwt-guard/main/policy.schema.json',
+    title: 'jwt-guard policy',
+    description: 'The policy jwt-guard enforces when it scans, checks and mints. Kept at .github/jwt-guard.json by default.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: 'The JSON Schema this file follows, for editor completion.' },
+      extends: {
+        description: 'Built-in preset this policy starts from; every other section overrides it. Objects merge key by key, arrays replace.',
+        enum: ['recommended', 'strict'],
+        default: 'recommended',
+        'x-hint': "'recommended' or 'strict'",
+      },
+      files: {
+        type: 'object',
+        description: 'Which files are scanned and how.',
+        additionalProperties: false,
+        properties: {
+          include: GLOBS('Globs (relative to the scanned path) of files to scan. A file must match one.', ['**']),
+          exclude: GLOBS('Globs of files never to scan.', ['**/node_modules/**']),
+          logs: GLOBS('Globs of files that are logs: tokens found there are `token-in-log` rather than `committed-token`.', ['**/*.log', '**/logs/**']),
+          maxFileSize: {
+            description: "Files larger than this are skipped and listed in the report, never silently. A number of bytes or a size such as '10MB' (binary units).",
+            default: '10MB',
+            'x-hint': "a number of bytes or a size such as '10MB'",
+            anyOf: [
+              { type: 'integer', minimum: 1 },
+              { type: 'string', pattern: SIZE_PATTERN },
+            ],
+          },
+        },
+      },
+      rules: {
+        type: 'object',
+        description: 'Per-rule severity (`error`, `warning`, `note`, `off`) or an object with `severity` and options.',
+        additionalProperties: false,
+        properties: Object.fromEntries(RULES.map((rule) => [rule.meta.id, ruleEntrySchema(rule)])),
+      },
+      ignore: {
+        type: 'array',
+        description: 'Findings to accept. Each entry needs a reason and at least one of paths or fingerprints; when several conditions are given, all must match.',
+        default: [],
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          anyOf: [{ required: ['paths'] }, { required: ['fingerprints'] }],
+          'x-hint': "an object with 'reason' and at least one of 'paths' or 'fingerprints'",
+          properties: {
+            paths: GLOBS('Globs of files whose findings are accepted.', []),
+            rules: {
+              type: 'array',
+              description: 'Rule ids this entry applies to; all rules when absent.',
+              items: { enum: RULES.map((rule) => rule.meta.id), 'x-hint': `a rule id: ${RULES.map((r) => r.meta.id).join(', ')}` },
+            },
+            fingerprints: {
+              type: 'array',
+              description: "Fingerprints of individual findings (from the JSON or SARIF report).",
+              items: { type: 'string', pattern: '^[0-9a-f]{32}$', 'x-hint': 'a 32-character hex fingerprint from a report' },
+            },
+            reason: { type: 'string', minLength: 3, description: 'Why these findings are acceptable. Shown in the report.' },
+          },
+        },
+      },
+    },
+  };
+}

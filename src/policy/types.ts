@@ -1,0 +1,43 @@
+import type { Severity, SeverityLevel } from '../types.js';
+
+/** A policy as written in JSON (every field optional). */
+export interface PolicyDocument {
+  $schema?: string;
+  extends?: 'recommended' | 'strict';
+  files?: {
+    include?: string[];
+    exclude?: string[];
+    logs?: string[];
+    maxFileSize?: string | number;
+  };
+  rules?: Record<string, SeverityLevel | ({ severity?: SeverityLevel } & Record<string, unknown>)>;
+  ignore?: IgnoreEntry[];
+}
+
+export interface IgnoreEntry {
+  paths?: string[];
+  rules?: string[];
+  fingerprints?: string[];
+  reason: string;
+}
+
+export interface RuleSetting {
+  severity: SeverityLevel;
+  options: Record<string, unknown>;
+}
+
+/** A resolved policy: presets merged, defaults filled in, sizes parsed. */
+export interface Policy {
+  /** Where it came from: a file path, or `built-in recommended`. */
+  source: string;
+  files: {
+    include: string[];
+    exclude: string[];
+    logs: string[];
+    maxFileSize: number;
+  };
+  rules: Record<string, RuleSetting>;
+  ignore: IgnoreEntry[];
+}
+
+export type { Severity };

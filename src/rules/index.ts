@@ -1,0 +1,11 @@
+import type { Rule, RuleMeta } from './types.js';
+import { privateKey } from './private-key.js';
+
+/** Every rule, in the order they are reported in SARIF and the README. Adding a rule: one file, one entry here. */
+export const RULES: readonly Rule[] = [privateKey];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+  return RULES_BY_ID.get(id)?.meta;
+}

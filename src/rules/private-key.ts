@@ -1,0 +1,40 @@
+import type { KeyFacts } from '../types.js';
+import type { Rule, RuleReport } from './types.js';
+import { describeKey } from '../analyze/describe.js';
+
+/** Private key material committed to a file or written to a log. */
+export const privateKey: Rule = {
+  meta: {
+    id: 'private-key',
+    description:
+      'Private key material in a file or log: PEM (PKCS#1, SEC1, PKCS#8, encrypted, DSA), OpenSSH, PuTTY, PGP, or a JWK/JWKS with private members.',
+    defaultSeverity: 'error',
+    securitySeverity: 9.0,
+    help: [
+      'A private key was found in the repository. Anyone who can read the repository, its forks or its history can sign as its owner.',
+      '',
+      '**What to do:** treat the key as compromised. Rotate it (issue a new key, publish the new public key, revoke the old one), then remove the file and keep keys in a secret store. Deleting the file is not enough: the key stays in git history.',
+      '',
+      'An encrypted key is reported at the `encryptedSeverity` option (warning by default): its passphrase is one more secret that must never sit beside it.',
+      'If the key is a deliberate test fixture, generate it at test time instead, or add an `ignore` entry with a reason to the policy.',
+    ].join('\n'),
+    options: {
+      encryptedSeverity: {
+        description: 'Severity for a private key that is encrypted with a passphrase (PKCS#8 or PEM encryption, OpenSSH, PuTTY, PGP). `off` ignores encrypted keys.',
+        enum: ['error', 'warning', 'note', 'off'],
+        default: 'warning',
+      },
+    },
+  },
+  check({ facts, severity, options }): RuleReport[] {
+    if (facts.kind !== 'key' || !facts.private) return [];
+    const key = facts as KeyFacts;
+    const reportSeverity = key.encrypted ? (options.encryptedSeverity as RuleReport['severity']) : severity;
+    const what = describeKey(key);
+    const confidence = key.confirmed ? '' : ' Its structure could not be confirmed by parsing, so it may be damaged or of a type this runtime does not read.';
+    const action = key.encrypted
+      ? 'Even encrypted, it belongs in a secret store, not in the repository: move it out and rotate it if the passphrase may be known.'
+      : 'Rotate it now (it stays in git history) and keep keys in a secret store.';
+    return [{ message: `${what}. ${action}${confidence}`, severity: reportSeverity }];
+  },
+};

@@ -1,0 +1,76 @@
+import type { Policy } from './policy/types.js';
+import { applySuppressors, scanUnit } from './engine.js';
+import { fileMatchers, listFiles, readFileUnit, type FileEntry } from './sources/files.js';
+import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
+import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type SuppressedFinding, type TextUnit } from './types.js';
+
+export interface ScanOptions {
+  /** Directory to scan. */
+  root: string;
+  policy: Policy;
+  /** Fingerprints accepted by a baseline file. */
+  baseline?: ReadonlySet<string>;
+  /** Extra units to scan besides the files (stdin log, provided tokens). */
+  extraUnits?: TextUnit[];
+  /** Files read at once. */
+  concurrency?: number;
+}
+
+/** Orders findings most severe first, then by file and line. */
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
+  return findings.sort(
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId),
+  );
+}
+
+/** The whole scan: list files, read, detect, analyze, apply rules and suppressions. */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const started = Date.now();
+  const { policy } = options;
+  const listing = await listFiles(options.root, policy);
+  const { isLog } = fileMatchers(policy);
+  const findings: Finding[] = [];
+  const suppressedFindings: SuppressedFinding[] = [];
+  const skipped: SkippedFile[] = [...listing.skipped];
+  let filesScanned = 0;
+  let bytesScanned = 0;
+  let binaryFiles = 0;
+
+  const collect = async (unit: TextUnit) => {
+    const result = await scanUnit(unit, policy);
+    findings.push(...result.findings);
+    suppressedFindings.push(...result.suppressed);
+  };
+
+  const queue: FileEntry[] = [...listing.files];
+  const worker = async () => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      const outcome = await readFileUnit(entry, policy, isLog);
+      if ('skipped' in outcome) skipped.push(outcome.skipped);
+      else if ('binary' in outcome) binaryFiles++;
+      else {
+        filesScanned++;
+        bytesScanned += outcome.bytes;
+        await collect(outcome.unit);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  for (const unit of options.extraUnits ?? []) {
+    bytesScanned += Buffer.byteLength(unit.text);
+    await collect(unit);
+  }
+
+  const suppressors: Suppressor[] = [policySuppressor(policy.ignore)];
+  if (options.baseline) suppressors.push(baselineSuppressor(options.baseline));
+  const final = applySuppressors(findings, suppressors);
+  return {
+    findings: sortFindings(final.findings),
+    suppressed: sortFindings([...suppressedFindings, ...final.suppressed]),
+    skipped: skipped.sort((a, b) => a.file.localeCompare(b.file)),
+    filesScanned,
+    bytesScanned,
+    binaryFiles,
+    durationMs: Date.now() - started,
+  };
+}

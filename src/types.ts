@@ -1,0 +1,127 @@
+/** Plain data shared by every stage of the pipeline (see docs/architecture.md). */
+
+export type Severity = 'error' | 'warning' | 'note';
+export type SeverityLevel = Severity | 'off';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
+
+export type UnitKind = 'file' | 'log' | 'job-log' | 'input';
+
+/** A source yields text units. */
+export interface TextUnit {
+  /** Repository-relative path with forward slashes (or a label such as `<stdin>`). */
+  path: string;
+  kind: UnitKind;
+  text: string;
+}
+
+export interface Span {
+  /** Offsets into the unit's text, end exclusive. */
+  start: number;
+  end: number;
+}
+
+export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk';
+
+/** What a detector found: where, and the raw text. Never decides policy. */
+export interface Artifact {
+  type: ArtifactType;
+  span: Span;
+  /** The artifact's text as it stands in the unit (may be escaped or quoted). */
+  raw: string;
+  /** The PEM or armor label, e.g. `RSA PRIVATE KEY`. */
+  label?: string;
+  /** Canonical form reconstructed by the detector (unescaped PEM, parsed JWK). */
+  normalized?: string;
+  /** Parsed JSON object for `jwk`. */
+  json?: Record<string, unknown>;
+}
+
+export type KeyEncoding =
+  | 'pkcs1'
+  | 'sec1'
+  | 'pkcs8'
+  | 'pkcs8-encrypted'
+  | 'pem-encrypted'
+  | 'dsa'
+  | 'openssh'
+  | 'ppk'
+  | 'pgp'
+  | 'jwk';
+
+/** Non-secret facts about a key. Safe to print. */
+export interface KeyFacts {
+  kind: 'key';
+  private: boolean;
+  /** `RSA`, `EC`, `Ed25519`, `Ed448`, `X25519`, `X448`, `DSA`, `DH`, `oct`, `ElGamal`, or `unknown`. */
+  keyType: string;
+  bits?: number;
+  curve?: string;
+  encrypted: boolean;
+  encoding: KeyEncoding;
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key, when it can be computed. */
+  thumbprint?: string;
+  /** How `thumbprint` was computed: `jwk-sha256` (RFC 7638) or `spki-sha256` (keys JWK cannot express). */
+  thumbprintKind?: 'jwk-sha256' | 'spki-sha256';
+  /** False when the key's structure could not be confirmed by node:crypto (reported with lower confidence). */
+  confirmed: boolean;
+  /** A stable digest identifying this artifact for fingerprints; never reversible to the secret. */
+  digest: string;
+  /** `SHA256:…` as `ssh-keygen -l` prints it, for OpenSSH and PuTTY keys. */
+  sshFingerprint?: string;
+  /** The OpenPGP v4 key fingerprint (hex), as `gpg --list-keys` prints it. */
+  pgpFingerprint?: string;
+  alg?: string;
+  kid?: string;
+}
+
+export type Facts = KeyFacts;
+
+export interface Location {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  fingerprint: string;
+  unitKind: UnitKind;
+  artifact: { type: ArtifactType } & Record<string, unknown>;
+}
+
+export type SuppressionKind = 'policy' | 'inline' | 'baseline';
+
+export interface SuppressedFinding extends Finding {
+  suppressedBy: SuppressionKind;
+  /** The reason given (policy ignore entry or inline comment). */
+  reason?: string;
+}
+
+export type SkipReason = 'too-large' | 'unreadable' | 'symlink-outside-root' | 'vanished';
+
+export interface SkippedFile {
+  file: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  skipped: SkippedFile[];
+  /** Files read and searched. */
+  filesScanned: number;
+  bytesScanned: number;
+  /** Binary files, recognised by content and not searched. */
+  binaryFiles: number;
+  durationMs: number;
+}
