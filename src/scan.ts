@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Policy } from './policy/types.js';
 import { applySuppressors, scanUnit } from './engine.js';
 import { fileMatchers, listFiles, readFileUnit, type FileEntry } from './sources/files.js';
@@ -7,13 +8,25 @@ import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type Su
 export interface ScanOptions {
   /** Directory to scan. */
   root: string;
+  /** Directory that reported paths, globs and fingerprints are relative to (the repository root); defaults to root. */
+  base?: string;
   policy: Policy;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
   /** Extra units to scan besides the files (stdin log, provided tokens). */
   extraUnits?: TextUnit[];
+  /** False to scan only the extra units. */
+  scanFiles?: boolean;
   /** Files read at once. */
   concurrency?: number;
+}
+
+/** The scan root relative to the base, posix-style; '' when they are the same or the root lies outside the base. */
+export function pathPrefix(root: string, base: string | undefined): string {
+  if (!base) return '';
+  const relative = path.relative(path.resolve(base), path.resolve(root));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return '';
+  return relative.split(path.sep).join('/');
 }
 
 /** Orders findings most severe first, then by file and line. */
@@ -27,7 +40,7 @@ export function sortFindings<T extends Finding>(findings: T[]): T[] {
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
   const { policy } = options;
-  const listing = await listFiles(options.root, policy);
+  const listing = options.scanFiles === false ? { files: [], skipped: [] } : await listFiles(options.root, policy, pathPrefix(options.root, options.base));
   const { isLog } = fileMatchers(policy);
   const findings: Finding[] = [];
   const suppressedFindings: SuppressedFinding[] = [];

@@ -24,10 +24,10 @@ function validate(): ValidateFunction {
 }
 
 export interface LoadPolicyOptions {
-  /** The scanned root; the default policy path is resolved against it. */
-  root: string;
-  /** An explicit policy path (CLI `--policy`, Action `policy`); must exist. */
+  /** An explicit policy file (CLI `--policy`, Action `policy`), absolute or relative to the cwd; must exist. */
   policyPath?: string;
+  /** Directories whose `.github/jwt-guard.json` is used when no path is given, first found wins. */
+  searchRoots: string[];
 }
 
 /**
@@ -38,18 +38,17 @@ export interface LoadPolicyOptions {
 export function loadPolicy(options: LoadPolicyOptions): Policy {
   let file: string | undefined;
   if (options.policyPath) {
-    file = path.resolve(options.root, options.policyPath);
+    file = path.resolve(options.policyPath);
     if (!existsSync(file)) throw new UserError('ERR_POLICY_NOT_FOUND', `policy file not found: ${options.policyPath}`);
   } else {
-    const candidate = path.join(options.root, DEFAULT_POLICY_PATH);
-    if (existsSync(candidate)) file = candidate;
+    file = options.searchRoots.map((root) => path.join(root, DEFAULT_POLICY_PATH)).find((candidate) => existsSync(candidate));
   }
   if (!file) return resolvePolicy({}, 'built-in recommended');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UserError('ERR_POLICY_UNREADABLE', `cannot read policy file ${file}: ${(error as Error).message}`);
+    throw new UserError('ERR_POLICY_UNREADABLE', `cannot read policy file ${file}: ${(error as { code?: string }).code ?? (error as Error).message}`);
   }
   const display = path.relative(process.cwd(), file) || file;
   return resolvePolicy(parsePolicyText(text, display), display);

@@ -16,7 +16,7 @@ const BINARY_SNIFF = 8000;
 export interface FileEntry {
   /** Absolute path. */
   absolute: string;
-  /** Path relative to the scan root, with forward slashes. */
+  /** Path relative to the base directory (the repository root), with forward slashes. */
   relative: string;
 }
 
@@ -45,8 +45,9 @@ export function fileMatchers(policy: Policy) {
  * Lists the files to scan under `root`: in a git work tree the tracked and untracked,
  * not ignored files (git's own view); elsewhere a walk that honours .gitignore files.
  * Symbolic links are followed only to files inside the root; each file is listed once.
+ * Paths are reported as `prefix/<path in root>`, so that they are relative to the repository.
  */
-export async function listFiles(root: string, policy: Policy): Promise<FileListing> {
+export async function listFiles(root: string, policy: Policy, prefix = ''): Promise<FileListing> {
   const rootReal = await fs.realpath(root);
   const gitList = await gitFiles(rootReal);
   const candidates = gitList ?? (await walk(rootReal));
@@ -54,9 +55,10 @@ export async function listFiles(root: string, policy: Policy): Promise<FileListi
   const files: FileEntry[] = [];
   const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
-  for (const relative of candidates) {
-    if (!selected(relative) || relative.startsWith('.git/')) continue;
-    const absolute = path.join(rootReal, relative);
+  for (const inRoot of candidates) {
+    const relative = prefix ? `${prefix}/${inRoot}` : inRoot;
+    if (inRoot.startsWith('.git/') || !selected(relative)) continue;
+    const absolute = path.join(rootReal, inRoot);
     let stat;
     try {
       stat = await fs.lstat(absolute);
@@ -81,6 +83,16 @@ export async function listFiles(root: string, policy: Policy): Promise<FileListi
     files.push({ absolute: target, relative });
   }
   return { files, skipped, via: gitList ? 'git' : 'walk' };
+}
+
+/** The top directory of the git work tree holding `dir`, or undefined outside one. */
+export async function gitTopLevel(dir: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir });
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function gitFiles(root: string): Promise<string[] | undefined> {

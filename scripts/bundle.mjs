@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * Bundles the two entry points with ncc into dist/. With --check, bundles into a
+ * temporary directory and fails when the committed dist/ differs: dist/ must always
+ * be the build of the committed source.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const check = process.argv.includes('--check');
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const entries = { action: 'src/action/main.ts', cli: 'src/cli/main.ts' };
+const out = check ? mkdtempSync(path.join(tmpdir(), 'jwt-guard-dist-')) : path.join(root, 'dist');
+const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+
+for (const [name, entry] of Object.entries(entries)) {
+  const target = path.join(out, name);
+  rmSync(target, { recursive: true, force: true });
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', target, '--minify', '--no-source-map-register', '--license', 'licenses.txt', '-q'], { cwd: root, stdio: 'inherit' });
+}
+
+function files(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).filter((f) => statSync(path.join(dir, f)).isFile()).sort();
+}
+
+if (check) {
+  const committed = path.join(root, 'dist');
+  const stale = [];
+  const fresh = files(out);
+  const old = files(committed);
+  for (const f of new Set([...fresh, ...old])) {
+    const a = path.join(out, f);
+    const b = path.join(committed, f);
+    if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b))) stale.push(f);
+  }
+  rmSync(out, { recursive: true, force: true });
+  if (stale.length > 0) {
+    console.error(`dist/ is stale: ${stale.join(', ')} differ from a fresh build. Run 'npm run bundle' and commit dist/.`);
+    process.exit(1);
+  }
+  console.log('dist/ matches a fresh build of the source.');
+}

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
+
+export interface ActionInputs {
+  getInput(name: string): string;
+}
+
+export interface ActionSettings {
+  scan: ScanSettings;
+  /** Where to write SARIF for github/codeql-action/upload-sarif, if anywhere. */
+  sarifFile?: string;
+}
+
+/** Resolves `value` against the workspace and refuses anything outside it (or outside RUNNER_TEMP, where allowed). */
+function insideWorkspace(value: string, input: string, workspace: string, extraRoots: string[] = []): string {
+  const resolved = path.resolve(workspace, value);
+  const allowed = [workspace, ...extraRoots].some((root) => resolved === root || resolved.startsWith(root + path.sep));
+  if (!allowed) throw new UserError('ERR_INPUT', `input '${input}' must be a path inside the workspace (${workspace}), not '${value}'`);
+  return resolved;
+}
+
+/** Every input read and validated in one place; the rest of the Action never calls getInput. */
+export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSettings {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const temp = env.RUNNER_TEMP ? [path.resolve(env.RUNNER_TEMP)] : [];
+  const input = (name: string) => core.getInput(name).trim();
+  const root = insideWorkspace(input('path') || '.', 'path', workspace);
+  const policy = input('policy');
+  const sarif = input('sarif-file');
+  const baseline = input('baseline');
+  return {
+    scan: {
+      root,
+      base: workspace,
+      scanFiles: true,
+      format: parseFormat(input('format') || 'text', "input 'format'"),
+      failOn: parseFailOn(input('fail-on') || 'error', "input 'fail-on'"),
+      ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace) } : {}),
+      ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace) } : {}),
+    },
+    ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, temp) } : {}),
+  };
+}

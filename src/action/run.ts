@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type * as coreModule from '@actions/core';
+import { isUserError } from '../errors.js';
+import { planAnnotations } from '../report/annotations.js';
+import { renderJobSummary } from '../report/job-summary.js';
+import { logLine } from '../report/safe.js';
+import { renderSarif } from '../report/sarif.js';
+import { failureLine } from '../report/summary.js';
+import { renderReport, runScan, writeFileAtomic } from '../run.js';
+import { readInputs } from './inputs.js';
+
+export type ActionCore = Pick<
+  typeof coreModule,
+  'getInput' | 'setOutput' | 'setFailed' | 'info' | 'debug' | 'error' | 'warning' | 'notice' | 'summary' | 'isDebug' | 'startGroup' | 'endGroup'
+>;
+
+/**
+ * The Action: inputs → core scan → log, SARIF file, annotations, job summary, outputs.
+ * `core` and the environment are injected; main.ts passes the real ones.
+ */
+export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    const settings = readInputs(core, env);
+    const outcome = await runScan(settings.scan);
+    const { result, summary } = outcome;
+
+    // File names and messages come from scanned files: stop workflow commands while printing them.
+    const token = randomBytes(16).toString('hex');
+    core.startGroup(`jwt-guard: ${summary.findings} finding${summary.findings === 1 ? '' : 's'} (policy: ${outcome.policy.source})`);
+    core.info(`::stop-commands::${token}`);
+    for (const line of renderReport(settings.scan.format, outcome, { colour: false }).trimEnd().split('\n')) core.info(logLine(line));
+    core.info(`::${token}::`);
+    core.endGroup();
+
+    if (settings.sarifFile) {
+      await writeFileAtomic(settings.sarifFile, renderSarif(result));
+      core.info(`SARIF written to ${settings.sarifFile}`);
+    }
+    for (const annotation of planAnnotations(result.findings)) {
+      const { level, message, ...properties } = annotation;
+      core[level](message, properties);
+    }
+    if (env.GITHUB_STEP_SUMMARY) {
+      await core.summary.addRaw(renderJobSummary(result, summary)).write();
+    } else {
+      core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+    }
+    core.setOutput('findings', String(summary.findings));
+    core.setOutput('sarif-file', settings.sarifFile ?? '');
+    if (!summary.passed) core.setFailed(failureLine(summary));
+  } catch (error) {
+    if (isUserError(error)) {
+      core.setFailed(`jwt-guard: ${error.message}`);
+    } else {
+      core.setFailed(`jwt-guard: internal error: ${(error as Error)?.message ?? String(error)}`);
+      core.debug((error as Error)?.stack ?? '');
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import type { Finding } from '../types.js';
+
+/** A baseline file: accepted findings by fingerprint, with where they were (never what). */
+export interface Baseline {
+  version: 1;
+  findings: Array<{ fingerprint: string; ruleId: string; file: string; line: number }>;
+}
+
+export function renderBaseline(findings: Finding[]): string {
+  const entries = findings
+    .map(({ fingerprint, ruleId, file, line }) => ({ fingerprint, ruleId, file, line }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.fingerprint.localeCompare(b.fingerprint));
+  const unique = entries.filter((e, i) => i === 0 || e.fingerprint !== entries[i - 1]!.fingerprint || e.file !== entries[i - 1]!.file || e.line !== entries[i - 1]!.line);
+  const baseline: Baseline = { version: 1, findings: unique };
+  return `${JSON.stringify(baseline, null, 2)}\n`;
+}
+
+/** Reads a baseline's fingerprints; a missing or malformed file is a user error naming the file and what is wrong. */
+export function readBaseline(file: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError('ERR_BASELINE_UNREADABLE', `cannot read baseline ${file}: ${(error as { code?: string }).code ?? (error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UserError('ERR_BASELINE_INVALID', `baseline ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const findings = (data as Baseline | undefined)?.findings;
+  if ((data as Baseline | undefined)?.version !== 1 || !Array.isArray(findings)) {
+    throw new UserError('ERR_BASELINE_INVALID', `baseline ${file}: expected {"version": 1, "findings": [...]} as written by --write-baseline`);
+  }
+  const fingerprints = new Set<string>();
+  findings.forEach((entry, index) => {
+    if (typeof entry?.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
+      throw new UserError('ERR_BASELINE_INVALID', `baseline ${file}: /findings/${index}/fingerprint must be a 32-character hex fingerprint`);
+    }
+    fingerprints.add(entry.fingerprint);
+  });
+  return fingerprints;
+}

@@ -1,0 +1,47 @@
+import { formatSize } from '../policy/size.js';
+import type { ScanResult } from '../types.js';
+import { safeText } from './safe.js';
+import { countLine, suppressedLine, type Summary } from './summary.js';
+
+/** GitHub refuses a step summary over 1 MiB; stay well under it. */
+export const SUMMARY_BUDGET = 900 * 1024;
+
+/** Escapes text from scanned files for a Markdown table cell: no HTML, no table breaks. */
+export function cell(value: string): string {
+  return safeText(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;').replace(/`/g, '&#96;').replace(/\[/g, '&#91;').replace(/]/g, '&#93;');
+}
+
+const ICON = { error: '🔴 error', warning: '🟠 warning', note: '🔵 note' } as const;
+
+/** The job summary in Markdown: verdict, counts, a findings table capped to the size budget, skipped files. */
+export function renderJobSummary(result: ScanResult, summary: Summary, budget = SUMMARY_BUDGET): string {
+  const verdict = summary.passed ? (summary.findings === 0 ? '✅ No findings' : `⚠️ ${countLine(summary)}, none at or above '${summary.failOn}'`) : `❌ ${countLine(summary)}`;
+  const head = [
+    '## jwt-guard scan',
+    '',
+    `**${verdict}** · ${summary.filesScanned} files scanned (${formatSize(summary.bytesScanned)}) in ${(summary.durationMs / 1000).toFixed(2)} s${suppressedLine(summary) ? ` · ${suppressedLine(summary)}` : ''}`,
+    '',
+  ];
+  const rows: string[] = [];
+  if (result.findings.length > 0) {
+    rows.push('| Severity | Rule | Location | Finding | Fingerprint |', '| --- | --- | --- | --- | --- |');
+  }
+  const tail: string[] = [];
+  if (result.skipped.length > 0) {
+    tail.push('', `**Skipped files (${result.skipped.length})**`, '');
+    for (const s of result.skipped.slice(0, 50)) tail.push(`- \`${cell(s.file).replace(/&#96;/g, "'")}\`: ${s.reason}${s.detail ? ` (${cell(s.detail)})` : ''}`);
+    if (result.skipped.length > 50) tail.push(`- … and ${result.skipped.length - 50} more`);
+  }
+  let size = Buffer.byteLength([...head, ...rows, ...tail].join('\n')) + 200;
+  let shown = 0;
+  for (const f of result.findings) {
+    const row = `| ${ICON[f.severity]} | \`${f.ruleId}\` | ${cell(f.file)}:${f.line} | ${cell(f.message)} | \`${f.fingerprint}\` |`;
+    const bytes = Buffer.byteLength(row) + 1;
+    if (size + bytes > budget) break;
+    rows.push(row);
+    size += bytes;
+    shown++;
+  }
+  if (shown < result.findings.length) rows.push('', `… and ${result.findings.length - shown} more findings: see the log or the SARIF report.`);
+  return `${[...head, ...rows, ...tail].join('\n')}\n`;
+}

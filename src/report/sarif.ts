@@ -1,0 +1,59 @@
+import { RULES } from '../rules/index.js';
+import type { Finding, ScanResult, Severity } from '../types.js';
+import { VERSION } from '../version.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
+
+const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+
+/** Repository-relative URI: each path segment percent-encoded. */
+export function fileUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+function result(finding: Finding, ruleIndex: number) {
+  const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine };
+  if (finding.endLine === finding.line) region.endColumn = finding.endColumn;
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(finding.file), uriBaseId: '%SRCROOT%' }, region } }],
+    partialFingerprints: { 'jwtGuard/v1': finding.fingerprint },
+    properties: { artifact: finding.artifact },
+  };
+}
+
+/** SARIF 2.1.0 as GitHub code scanning accepts it: every rule with help and security-severity. */
+export function renderSarif(scan: Pick<ScanResult, 'findings'>): string {
+  const index = new Map(RULES.map((rule, i) => [rule.meta.id, i]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'jwt-guard',
+            version: VERSION,
+            semanticVersion: VERSION,
+            rules: RULES.map(({ meta }) => ({
+              id: meta.id,
+              name: pascal(meta.id),
+              shortDescription: { text: meta.description },
+              fullDescription: { text: meta.description },
+              help: { text: meta.help.replace(/\*\*|`/g, ''), markdown: meta.help },
+              defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
+              properties: { tags: ['security', 'jwt'], precision: 'high', 'security-severity': meta.securitySeverity.toFixed(1) },
+            })),
+          },
+        },
+        automationDetails: { id: 'jwt-guard/' },
+        columnKind: 'utf16CodeUnits',
+        results: scan.findings.map((f) => result(f, index.get(f.ruleId) ?? -1)),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

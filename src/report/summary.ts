@@ -1,0 +1,73 @@
+import { SEVERITY_RANK, type Finding, type ScanResult, type Severity, type SuppressionKind } from '../types.js';
+
+export type FailOn = Severity | 'none';
+
+export interface Summary {
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  suppressed: { total: number } & Record<SuppressionKind, number>;
+  filesScanned: number;
+  bytesScanned: number;
+  binaryFiles: number;
+  skippedFiles: number;
+  durationMs: number;
+  failOn: FailOn;
+  /** Findings at or above the failure threshold. */
+  failing: number;
+  passed: boolean;
+}
+
+export function atOrAbove(severity: Severity, threshold: FailOn): boolean {
+  return threshold !== 'none' && SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
+}
+
+export function summarize(result: ScanResult, failOn: FailOn): Summary {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  const byRule: Record<string, number> = {};
+  for (const finding of result.findings) {
+    bySeverity[finding.severity]++;
+    byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+  }
+  const suppressed = { total: result.suppressed.length, policy: 0, inline: 0, baseline: 0 };
+  for (const s of result.suppressed) suppressed[s.suppressedBy]++;
+  const failing = result.findings.filter((f: Finding) => atOrAbove(f.severity, failOn)).length;
+  return {
+    findings: result.findings.length,
+    bySeverity,
+    byRule,
+    suppressed,
+    filesScanned: result.filesScanned,
+    bytesScanned: result.bytesScanned,
+    binaryFiles: result.binaryFiles,
+    skippedFiles: result.skipped.length,
+    durationMs: result.durationMs,
+    failOn,
+    failing,
+    passed: failing === 0,
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "3 findings (2 errors, 1 warning)" */
+export function countLine(summary: Summary): string {
+  const parts = (['error', 'warning', 'note'] as const).filter((s) => summary.bySeverity[s] > 0).map((s) => plural(summary.bySeverity[s], s));
+  return `${plural(summary.findings, 'finding')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** "2 suppressed (1 by policy, 1 inline)", or '' when none. */
+export function suppressedLine(summary: Summary): string {
+  const { total, policy, inline, baseline } = summary.suppressed;
+  if (total === 0) return '';
+  const parts = [policy && `${policy} by policy`, inline && `${inline} inline`, baseline && `${baseline} by baseline`].filter(Boolean);
+  return `${total} suppressed (${parts.join(', ')})`;
+}
+
+/** The one-line reason for a failed run. */
+export function failureLine(summary: Summary): string {
+  const rules = Object.entries(summary.byRule)
+    .map(([rule, n]) => `${n} ${rule}`)
+    .join(', ');
+  return `jwt-guard found ${plural(summary.failing, 'finding')} at or above '${summary.failOn}' (${rules})`;
+}

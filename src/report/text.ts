@@ -1,0 +1,45 @@
+import { formatSize } from '../policy/size.js';
+import type { ScanResult, Severity } from '../types.js';
+import { safeText } from './safe.js';
+import { countLine, suppressedLine, type Summary } from './summary.js';
+
+const COLOURS = { red: 31, yellow: 33, blue: 34, grey: 90, bold: 1, green: 32, underline: 4 } as const;
+type Colour = keyof typeof COLOURS;
+
+export interface TextOptions {
+  colour: boolean;
+}
+
+/** Human output, grouped by file, most severe first. Colour only when asked (a TTY without NO_COLOR). */
+export function renderText(result: ScanResult, summary: Summary, options: TextOptions): string {
+  const paint = (colour: Colour, text: string) => (options.colour ? `\u001b[${COLOURS[colour]}m${text}\u001b[0m` : text);
+  const severityColour: Record<Severity, Colour> = { error: 'red', warning: 'yellow', note: 'blue' };
+  const lines: string[] = [];
+  const byFile = new Map<string, ScanResult['findings']>();
+  for (const finding of result.findings) {
+    const list = byFile.get(finding.file) ?? [];
+    list.push(finding);
+    byFile.set(finding.file, list);
+  }
+  for (const [file, findings] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(paint('underline', `./${safeText(file)}`));
+    for (const f of findings.sort((a, b) => a.line - b.line)) {
+      const where = `${f.line}:${f.column}`.padEnd(8);
+      lines.push(`  ${paint('grey', where)}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
+      lines.push(`  ${' '.repeat(16)}${paint('grey', `fingerprint ${f.fingerprint}`)}`);
+    }
+    lines.push('');
+  }
+  for (const skip of result.skipped) {
+    lines.push(`${paint('yellow', 'skipped')} ./${safeText(skip.file)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
+  }
+  if (result.skipped.length > 0) lines.push('');
+  const scanned = `${summary.filesScanned} files scanned (${formatSize(summary.bytesScanned)}) in ${(summary.durationMs / 1000).toFixed(2)} s`;
+  const extras = [suppressedLine(summary), summary.binaryFiles ? `${summary.binaryFiles} binary files not searched` : '', summary.skippedFiles ? `${summary.skippedFiles} skipped` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const mark = summary.findings === 0 ? paint('green', '✔') : summary.passed ? paint('yellow', '!') : paint('red', '✖');
+  lines.push(`${mark} ${paint('bold', countLine(summary))} · ${scanned}${extras ? ` · ${extras}` : ''}`);
+  if (summary.findings > 0 && summary.passed) lines.push(`  none at or above the failure threshold '${summary.failOn}'`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { loadPolicy } from './policy/load.js';
+import type { Policy } from './policy/types.js';
+import { readBaseline, renderBaseline } from './report/baseline.js';
+import { renderJson } from './report/json.js';
+import { renderSarif } from './report/sarif.js';
+import { summarize, type Summary } from './report/summary.js';
+import { renderText } from './report/text.js';
+import { scan } from './scan.js';
+import type { Format, ScanSettings } from './settings.js';
+import type { ScanResult, TextUnit } from './types.js';
+
+export interface ScanOutcome {
+  policy: Policy;
+  result: ScanResult;
+  summary: Summary;
+}
+
+/** Policy first (a bad one stops the run before any file is read), then the scan. */
+export async function runScan(settings: ScanSettings): Promise<ScanOutcome> {
+  const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [settings.root, settings.base] });
+  const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
+  const extraUnits: TextUnit[] = settings.stdinLog !== undefined ? [{ path: '<stdin>', kind: 'log', text: settings.stdinLog }] : [];
+  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, ...(baseline ? { baseline } : {}), extraUnits });
+  if (settings.writeBaseline) {
+    // Everything found now is accepted from here on: the new findings and those the old baseline held.
+    const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')];
+    await writeFileAtomic(settings.writeBaseline, renderBaseline(accepted));
+  }
+  return { policy, result, summary: summarize(result, settings.failOn) };
+}
+
+export function renderReport(format: Format, outcome: ScanOutcome, options: { colour: boolean }): string {
+  switch (format) {
+    case 'json':
+      return renderJson(outcome.result, outcome.summary, outcome.policy.source);
+    case 'sarif':
+      return renderSarif(outcome.result);
+    case 'text':
+      return renderText(outcome.result, outcome.summary, options);
+  }
+}
+
+/** Writes a whole file or nothing: a temporary file beside it, then a rename. */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const target = path.resolve(file);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(temporary, content, { mode: 0o644 });
+    await fs.rename(temporary, target);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+}

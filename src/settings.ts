@@ -1,0 +1,40 @@
+import { UserError } from './errors.js';
+import type { FailOn } from './report/summary.js';
+
+/**
+ * One typed settings object for a scan, built and validated up front by either shell
+ * (CLI flags or Action inputs); nothing past this point reads flags or inputs.
+ */
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface ScanSettings {
+  /** Absolute directory to scan (also where the policy is looked for first). */
+  root: string;
+  /** False when only standard input is scanned (`--stdin-log` without a path). */
+  scanFiles: boolean;
+  /** Absolute directory that paths are reported relative to (the repository root). */
+  base: string;
+  /** Explicit policy file. */
+  policyPath?: string;
+  format: Format;
+  failOn: FailOn;
+  /** Baseline file whose findings are accepted. */
+  baseline?: string;
+  /** Write every current finding to this baseline file. */
+  writeBaseline?: string;
+  /** Log text read from standard input, scanned as a log. */
+  stdinLog?: string;
+}
+
+const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'note', 'none'];
+
+export function parseFormat(value: string, where: string): Format {
+  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
+  throw new UserError('ERR_USAGE', `${where} must be one of ${FORMATS.join(', ')}, not '${value}'`);
+}
+
+export function parseFailOn(value: string, where: string): FailOn {
+  if ((FAIL_ON as readonly string[]).includes(value)) return value as FailOn;
+  throw new UserError('ERR_USAGE', `${where} must be one of ${FAIL_ON.join(', ')}, not '${value}'`);
+}
