@@ -42,11 +42,14 @@ export async function analyzeKey(artifact: Artifact): Promise<KeyFacts | undefin
   }
 }
 
-/** Errors that mean "this content is not a readable key", as opposed to a bug. */
+/**
+ * Errors that mean "this content is not a readable key", as opposed to a bug. Checked by
+ * code and name, not instanceof: node:crypto's errors come from another realm under test VMs.
+ */
 function isContentError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code ?? '';
-  return code === 'ERR_MALFORMED' || code.startsWith('ERR_OSSL') || code.startsWith('ERR_CRYPTO') || code.startsWith('ERR_INVALID_ARG') || error instanceof TypeError || error instanceof RangeError;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code = '', name = '' } = error as { code?: string; name?: string };
+  return code === 'ERR_MALFORMED' || code.startsWith('ERR_OSSL') || code.startsWith('ERR_CRYPTO') || code.startsWith('ERR_INVALID_ARG') || name === 'TypeError' || name === 'RangeError';
 }
 
 /** The ways a body may be recovered: as written, then only the quoted parts of concatenated source strings. */
@@ -70,11 +73,14 @@ async function withBody(artifact: Artifact, analyze: (data: Buffer) => Promise<K
       if (!isContentError(error)) throw error;
     }
   }
+  if (artifact.type === 'openssh' && candidates.every((body) => !Buffer.from(body.base64, 'base64').subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC))) return undefined;
   return unconfirmed(candidates[0], artifact.type === 'pgp' ? 'pgp' : 'openssh', 'unknown');
 }
 
 function unconfirmed(body: ArmorBody | undefined, encoding: KeyEncoding, keyType: string): KeyFacts | undefined {
   if (!body || body.base64.length < UNCONFIRMED_MIN_BASE64) return undefined;
+  // Key material is random: a body of few distinct bytes is filler, not a damaged key.
+  if (new Set(Buffer.from(body.base64, 'base64')).size < 64) return undefined;
   return { kind: 'key', private: true, keyType, encrypted: false, encoding, confirmed: false, digest: sha256(body.base64) };
 }
 

@@ -61,7 +61,8 @@ function matchingBrace(text: string, start: number): number {
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
+    } else if (c === '\\') i++; // an escaped quote outside a string belongs to an escaped JSON text
+    else if (c === '"' || c === "'") quote = c;
     else if (c === '{') depth++;
     else if (c === '}' && --depth === 0) return i;
   }

@@ -16,7 +16,7 @@ export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
     ajv.addVocabulary(['x-hint']);
     validator = ajv.compile(policySchema());
   }
@@ -168,12 +168,17 @@ function findDuplicateKeys(node: Node, file: string, where: (offset: number) => 
 
 function toProblems(errors: ErrorObject[], tree: Node, file: string, where: (offset: number) => { line: number; column: number }): PolicyProblem[] {
   const byPointer = new Map<string, PolicyProblem>();
-  // Specific errors first, so an anyOf's generic "must match a schema" only shows when nothing better exists.
-  const ordered = [...errors].sort((a, b) => Number(a.keyword === 'anyOf') - Number(b.keyword === 'anyOf'));
+  const hintOf = (error: ErrorObject) => (error.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
+  // A value that fits none of an anyOf's forms is explained by the anyOf's hint, not by each
+  // branch's complaint about it; a complaint deeper inside the value (a form was clearly chosen) stays.
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf' && hintOf(e));
+  const explainedByAnyOf = (error: ErrorObject) =>
+    error.keyword !== 'anyOf' && anyOfs.some((a) => error.instancePath === a.instancePath && error.schemaPath.startsWith(`${a.schemaPath}/`));
+  const ordered = errors.filter((e) => !explainedByAnyOf(e)).sort((a, b) => Number(a.keyword === 'anyOf') - Number(b.keyword === 'anyOf'));
   for (const error of ordered) {
     let pointer = error.instancePath;
     let message: string;
-    const hint = (error.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
+    const hint = hintOf(error);
     switch (error.keyword) {
       case 'additionalProperties': {
         const name = (error.params as { additionalProperty: string }).additionalProperty;
@@ -195,16 +200,13 @@ function toProblems(errors: ErrorObject[], tree: Node, file: string, where: (off
         message = `must be ${hint ?? `a string matching ${(error.params as { pattern: string }).pattern}`}, not ${JSON.stringify(error.data)}`;
         break;
       case 'anyOf':
-        message = `must be ${hint ?? 'one of the allowed forms'}`;
+        message = `must be ${hint ?? 'one of the allowed forms'}${typeof error.data !== 'object' ? `, not ${JSON.stringify(error.data)}` : ''}`;
         break;
       default:
         message = error.message ?? 'is invalid';
     }
-    // Errors nested under an anyOf branch that another branch could satisfy are noise
-    // when the anyOf's own hint already says what is allowed.
-    const existing = [...byPointer.keys()].find((p) => p === pointer);
-    if (existing) continue;
-    if (error.keyword !== 'anyOf' && [...byPointer.keys()].some((p) => pointer.startsWith(`${p}/`))) continue;
+    // One problem per place; an anyOf is not repeated above a deeper problem it contains.
+    if (byPointer.has(pointer)) continue;
     if (error.keyword === 'anyOf' && [...byPointer.keys()].some((p) => p.startsWith(`${pointer}/`))) continue;
     byPointer.set(pointer, { file, pointer, ...where(offsetOf(tree, pointer, error.keyword === 'additionalProperties')), message });
   }

@@ -10,6 +10,7 @@ function ruleEntrySchema(rule: (typeof RULES)[number]): Record<string, unknown> 
   const options = rule.meta.options ?? {};
   return {
     description: `${rule.meta.description} Default severity: ${rule.meta.defaultSeverity}.`,
+    default: rule.meta.defaultSeverity,
     'x-hint': "a severity ('error', 'warning', 'note', 'off') or an object with 'severity' and the rule's options",
     anyOf: [
       { ...SEVERITY_LEVEL, description: 'Severity of this rule.' },

@@ -1,4 +1,6 @@
-import type { KeyFacts } from '../types.js';
+import type { KeyFacts, Severity } from '../types.js';
+
+const LOWER: Record<Severity, Severity> = { error: 'warning', warning: 'note', note: 'note' };
 import type { Rule, RuleReport } from './types.js';
 import { describeKey } from '../analyze/describe.js';
 
@@ -29,7 +31,9 @@ export const privateKey: Rule = {
   check({ facts, severity, options }): RuleReport[] {
     if (facts.kind !== 'key' || !facts.private) return [];
     const key = facts as KeyFacts;
-    const reportSeverity = key.encrypted ? (options.encryptedSeverity as RuleReport['severity']) : severity;
+    const configured = key.encrypted ? (options.encryptedSeverity as Severity | 'off') : severity;
+    // A body no parser accepts may be a damaged key or an unusual type: report it, one level lower.
+    const reportSeverity = configured === 'off' || key.confirmed ? configured : LOWER[configured];
     const what = describeKey(key);
     const confidence = key.confirmed ? '' : ' Its structure could not be confirmed by parsing, so it may be damaged or of a type this runtime does not read.';
     const action = key.encrypted

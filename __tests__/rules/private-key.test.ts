@@ -1,0 +1,207 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import * as k from '../helpers/keys.js';
+import { findingsIn } from '../helpers/scan.js';
+
+const rsa = k.keyPair({ type: 'rsa', bits: 2048 }).privateKey;
+const ec = k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey;
+const ec384 = k.keyPair({ type: 'ec', curve: 'P-384' }).privateKey;
+const ed = k.keyPair({ type: 'ed25519' }).privateKey;
+const ed448 = k.keyPair({ type: 'ed448' }).privateKey;
+const dsa = k.keyPair({ type: 'dsa', bits: 2048 }).privateKey;
+const k1 = k.keyPair({ type: 'ec', curve: 'secp256k1' }).privateKey;
+
+/** What a finding must say about the key, never the key itself. */
+interface Expected {
+  keyType: string;
+  bits?: number;
+  curve?: string;
+  encrypted?: boolean;
+  encoding: string;
+  severity?: 'error' | 'warning' | 'note';
+}
+
+const indent = (text: string, by: string) => text.trimEnd().split('\n').map((l) => by + l).join('\n');
+const concatenated = (pem: string, quote = '"', op = ' +') =>
+  pem.trimEnd().split('\n').map((l, i, all) => `  ${quote}${l}\\n${quote}${i < all.length - 1 ? op : ';'}`).join('\n');
+
+const invalid: Array<[string, () => string, Expected]> = [
+  ['PKCS#1 RSA', () => k.pkcs1(rsa), { keyType: 'RSA', bits: 2048, encoding: 'pkcs1' }],
+  ['PKCS#8 RSA', () => k.pkcs8(rsa), { keyType: 'RSA', bits: 2048, encoding: 'pkcs8' }],
+  ['SEC1 EC P-256', () => k.sec1(ec), { keyType: 'EC', curve: 'P-256', encoding: 'sec1' }],
+  ['PKCS#8 EC P-384', () => k.pkcs8(ec384), { keyType: 'EC', curve: 'P-384', encoding: 'pkcs8' }],
+  ['PKCS#8 secp256k1', () => k.pkcs8(k1), { keyType: 'EC', curve: 'secp256k1', encoding: 'pkcs8' }],
+  ['PKCS#8 Ed25519', () => k.pkcs8(ed), { keyType: 'Ed25519', encoding: 'pkcs8' }],
+  ['PKCS#8 Ed448', () => k.pkcs8(ed448), { keyType: 'Ed448', encoding: 'pkcs8' }],
+  ['PKCS#8 DSA', () => k.pkcs8(dsa), { keyType: 'DSA', bits: 2048, encoding: 'pkcs8' }],
+  ['traditional DSA PEM', () => k.traditionalDsa(dsa), { keyType: 'DSA', bits: 2048, encoding: 'dsa' }],
+  ['encrypted PKCS#8', () => k.encryptedPkcs8(rsa), { keyType: 'unknown', encrypted: true, encoding: 'pkcs8-encrypted', severity: 'warning' }],
+  ['Proc-Type: 4,ENCRYPTED PKCS#1', () => k.procTypeEncrypted(rsa), { keyType: 'RSA', encrypted: true, encoding: 'pem-encrypted', severity: 'warning' }],
+  ['OpenSSH Ed25519', () => k.openssh(ed), { keyType: 'Ed25519', encoding: 'openssh' }],
+  ['OpenSSH RSA', () => k.openssh(rsa), { keyType: 'RSA', bits: 2048, encoding: 'openssh' }],
+  ['OpenSSH ECDSA', () => k.openssh(ec), { keyType: 'EC', curve: 'P-256', encoding: 'openssh' }],
+  ['OpenSSH encrypted', () => k.openssh(ed, { encrypted: true }), { keyType: 'Ed25519', encrypted: true, encoding: 'openssh', severity: 'warning' }],
+  ['PuTTY v2 RSA', () => k.ppk(rsa, { version: 2 }), { keyType: 'RSA', bits: 2048, encoding: 'ppk' }],
+  ['PuTTY v3 Ed25519', () => k.ppk(ed, { version: 3 }), { keyType: 'Ed25519', encoding: 'ppk' }],
+  ['PuTTY v3 encrypted', () => k.ppk(ec, { version: 3, encrypted: true }), { keyType: 'EC', curve: 'P-256', encrypted: true, encoding: 'ppk', severity: 'warning' }],
+  ['PGP private key block', () => k.pgpPrivateKey(rsa).armored, { keyType: 'RSA', bits: 2048, encoding: 'pgp' }],
+  ['PGP protected private key block', () => k.pgpPrivateKey(rsa, { encrypted: true }).armored, { keyType: 'RSA', bits: 2048, encrypted: true, encoding: 'pgp', severity: 'warning' }],
+  ['RSA JWK', () => JSON.stringify(k.jwk(rsa)), { keyType: 'RSA', bits: 2048, encoding: 'jwk' }],
+  ['EC JWK', () => JSON.stringify(k.jwk(ec)), { keyType: 'EC', curve: 'P-256', encoding: 'jwk' }],
+  ['OKP JWK', () => JSON.stringify(k.jwk(ed)), { keyType: 'Ed25519', encoding: 'jwk' }],
+  ['oct JWK', () => JSON.stringify({ kty: 'oct', k: randomBytes(32).toString('base64url'), alg: 'HS256' }), { keyType: 'oct', bits: 256, encoding: 'jwk' }],
+  ['RSA JWK without CRT members (RFC 7518 6.3.2)', () => {
+    const { p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest } = k.jwk(rsa);
+    return JSON.stringify(rest);
+  }, { keyType: 'RSA', bits: 2048, encoding: 'jwk' }],
+  ['JWK as a JavaScript object literal', () => `const key = { kty: 'EC', crv: 'P-256', x: '${k.jwk(ec).x}', y: '${k.jwk(ec).y}', d: '${k.jwk(ec).d}', };`, { keyType: 'EC', curve: 'P-256', encoding: 'jwk' }],
+  ['JWK as a Python dict', () => `KEY = {'kty': 'OKP', 'crv': 'Ed25519', 'x': '${k.jwk(ed).x}', 'd': '${k.jwk(ed).d}'}`, { keyType: 'Ed25519', encoding: 'jwk' }],
+  ['JWK escaped inside a JSON string', () => JSON.stringify({ env: JSON.stringify(k.jwk(ec)) }), { keyType: 'EC', curve: 'P-256', encoding: 'jwk' }],
+  ['PEM \\n-escaped in JSON', () => JSON.stringify({ private_key: k.pkcs8(rsa) }), { keyType: 'RSA', bits: 2048, encoding: 'pkcs8' }],
+  ['PEM double-escaped in JSON', () => JSON.stringify({ outer: JSON.stringify({ private_key: k.pkcs8(ec) }) }), { keyType: 'EC', curve: 'P-256', encoding: 'pkcs8' }],
+  ['PEM in a .env value', () => `PORT=3000\nSIGNING_KEY="${k.pkcs8(ed).trimEnd().replace(/\n/g, '\\n')}"\n`, { keyType: 'Ed25519', encoding: 'pkcs8' }],
+  ['PEM in a YAML block scalar', () => `jwt:\n  key: |\n${indent(k.pkcs1(rsa), '    ')}\n  alg: RS256\n`, { keyType: 'RSA', bits: 2048, encoding: 'pkcs1' }],
+  ['PEM in concatenated JavaScript strings', () => `const key =\n${concatenated(k.pkcs8(ec))}\n`, { keyType: 'EC', curve: 'P-256', encoding: 'pkcs8' }],
+  ['PEM in concatenated Python strings', () => `KEY = (\n${k.sec1(ec).trimEnd().split('\n').map((l) => `    b"${l}\\n"`).join('\n')}\n)\n`, { keyType: 'EC', curve: 'P-256', encoding: 'sec1' }],
+  ['PEM in a Java text block', () => `String key = """\n${indent(k.pkcs8(rsa), '    ')}\n    """;`, { keyType: 'RSA', bits: 2048, encoding: 'pkcs8' }],
+  ['PEM with CRLF line endings', () => k.pkcs1(rsa).replace(/\n/g, '\r\n'), { keyType: 'RSA', bits: 2048, encoding: 'pkcs1' }],
+  ['PEM in a commented-out block', () => k.sec1(ec).trimEnd().split('\n').map((l) => `# ${l}`).join('\n'), { keyType: 'EC', curve: 'P-256', encoding: 'sec1' }],
+  ['PEM in an XML element with entity line breaks', () => `<key>${k.pkcs8(ed).trimEnd().replace(/\n/g, '&#10;')}</key>`, { keyType: 'Ed25519', encoding: 'pkcs8' }],
+];
+
+describe('private-key: every encoding is found and described', () => {
+  it.each(invalid)('%s', async (_name, make, expected) => {
+    const findings = await findingsIn(make());
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding!.ruleId).toBe('private-key');
+    expect(finding!.severity).toBe(expected.severity ?? 'error');
+    expect(finding!.artifact).toMatchObject({
+      keyType: expected.keyType,
+      encoding: expected.encoding,
+      encrypted: expected.encrypted ?? false,
+      confirmed: true,
+      ...(expected.bits ? { bits: expected.bits } : {}),
+      ...(expected.curve ? { curve: expected.curve } : {}),
+    });
+    expect(finding!.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(finding!.line).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('private-key: keys written by the real tools', () => {
+  const ssh = k.hasCommand('ssh-keygen') ? it : it.skip;
+  const gpg = k.hasCommand('gpg') ? it : it.skip;
+  ssh.each(['ed25519', 'ecdsa', 'rsa'] as const)('ssh-keygen %s, plain and with a passphrase', async (type) => {
+    const plain = await findingsIn(k.sshKeygen(type));
+    expect(plain).toHaveLength(1);
+    expect(plain[0]!.artifact).toMatchObject({ encoding: 'openssh', encrypted: false, confirmed: true });
+    expect(plain[0]!.artifact.sshFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    const protectedKey = await findingsIn(k.sshKeygen(type, 'a passphrase'));
+    expect(protectedKey[0]!.artifact).toMatchObject({ encoding: 'openssh', encrypted: true });
+    expect(protectedKey[0]!.severity).toBe('warning');
+  });
+  gpg('gpg --export-secret-keys', async () => {
+    const findings = await findingsIn(k.gpgSecretKey());
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.artifact).toMatchObject({ encoding: 'pgp', keyType: 'Ed25519', encrypted: false });
+    expect(findings[0]!.artifact.pgpFingerprint).toMatch(/^[0-9A-F]{40}$/);
+  });
+});
+
+describe('private-key: facts match what the user can compute', () => {
+  it('reports the RFC 7638 thumbprint of the public key, the same across encodings', async () => {
+    const { calculateJwkThumbprint } = await import('jose');
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = k.jwk(rsa);
+    const thumbprint = await calculateJwkThumbprint(pub as never);
+    for (const text of [k.pkcs1(rsa), k.openssh(rsa), k.ppk(rsa), k.pgpPrivateKey(rsa).armored, JSON.stringify(k.jwk(rsa))]) {
+      const [finding] = await findingsIn(text);
+      expect(finding!.artifact.thumbprint).toBe(thumbprint);
+      expect(finding!.message).toContain(thumbprint);
+    }
+  });
+
+  it('reports the OpenPGP v4 fingerprint that gpg shows', async () => {
+    const { armored, fingerprint } = k.pgpPrivateKey(rsa);
+    const [finding] = await findingsIn(armored);
+    expect(finding!.artifact.pgpFingerprint).toBe(fingerprint);
+  });
+
+  it('gives an oct key no thumbprint (a fast hash of a weak secret could be reversed)', async () => {
+    const [finding] = await findingsIn(JSON.stringify({ kty: 'oct', k: Buffer.from('short-secret').toString('base64url') }));
+    expect(finding!.artifact.thumbprint).toBeUndefined();
+    expect(finding!.message).toContain('oct 96-bit symmetric key');
+  });
+
+  it('locates the key: line and column of BEGIN, end line of END', async () => {
+    const pem = k.sec1(ec);
+    const text = `first line\nsecond: ${pem}after\n`;
+    const [finding] = await findingsIn(text);
+    expect(finding).toMatchObject({ line: 2, column: 9, endLine: 2 + pem.trimEnd().split('\n').length - 1 });
+  });
+
+  it('finds every key of a JWKS and several PEM blocks in one file', async () => {
+    const jwks = JSON.stringify({ keys: [k.jwk(rsa), k.jwk(ec), { kty: 'RSA', n: k.jwk(rsa).n, e: 'AQAB' }] }, null, 2);
+    expect(await findingsIn(jwks)).toHaveLength(2);
+    expect(await findingsIn(`${k.pkcs1(rsa)}\n${k.sec1(ec)}\n${k.pkcs8(ed)}`)).toHaveLength(3);
+  });
+
+  it('keeps a fingerprint stable when the key moves to another line, and distinct per path', async () => {
+    const pem = k.pkcs8(ed);
+    const [a] = await findingsIn(pem);
+    const [b] = await findingsIn(`\n\n\nsome text\n${pem}`);
+    const [c] = await findingsIn(pem, { path: 'other.pem' });
+    expect(b!.line).toBe(5);
+    expect(a!.fingerprint).toBe(b!.fingerprint);
+    expect(c!.fingerprint).not.toBe(a!.fingerprint);
+  });
+
+  it('reports a full-size key body that no parser accepts, one level lower and saying so', async () => {
+    const body = randomBytes(600).toString('base64').replace(/.{1,64}/g, '$&\n');
+    const [finding] = await findingsIn(`-----BEGIN RSA PRIVATE KEY-----\n${body}-----END RSA PRIVATE KEY-----\n`);
+    expect(finding).toMatchObject({ severity: 'warning', artifact: { confirmed: false } });
+    expect(finding!.message).toMatch(/could not be confirmed/);
+  });
+});
+
+/** Look-alikes that other scanners flag and jwt-guard must not. */
+const valid: Array<[string, () => string]> = [
+  ['an elided placeholder', () => '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\n-----END PRIVATE KEY-----\n'],
+  ['a prose placeholder', () => '-----BEGIN RSA PRIVATE KEY-----\n<your private key here>\n-----END RSA PRIVATE KEY-----'],
+  ['a template variable', () => 'key: "-----BEGIN PRIVATE KEY-----\\n${SIGNING_KEY}\\n-----END PRIVATE KEY-----"'],
+  ['code that wraps a variable in PEM armour', () => 'const pem = "-----BEGIN PRIVATE KEY-----\\n" + base64 + "\\n-----END PRIVATE KEY-----\\n";'],
+  ['code that builds the header from a type', () => "const header = `-----BEGIN ${type} PRIVATE KEY-----`;\nconst footer = '-----END ' + type + ' PRIVATE KEY-----';"],
+  ['a truncated example with no END', () => k.pkcs8(rsa).split('\n').slice(0, 6).join('\n')],
+  ['a key body with one line cut out', () => { const lines = k.pkcs8(ed).split('\n'); return [lines[0], lines[2], lines[3]].join('\n'); }],
+  ['a public key', () => rsa.export ? k.keyPair({ type: 'rsa', bits: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }) as string : ''],
+  ['a public JWK', () => JSON.stringify({ kty: 'EC', crv: 'P-256', x: k.jwk(ec).x, y: k.jwk(ec).y })],
+  ['a JWK with placeholder members', () => JSON.stringify({ kty: 'RSA', n: '...', e: 'AQAB', d: '...' })],
+  ['an oct JWK with a placeholder k', () => JSON.stringify({ kty: 'oct', k: 'xxxxxxxxxxxxxxxx' })],
+  ['an RSA JWK whose d is not a plausible exponent', () => JSON.stringify({ kty: 'RSA', n: k.jwk(rsa).n, e: 'AQAB', d: 'c2VjcmV0' })],
+  ['documentation about PuTTY files', () => 'A .ppk starts with "PuTTY-User-Key-File-3: ssh-ed25519" and ends with Private-MAC: <hex>.'],
+  ['a short body that decodes to nothing', () => '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----'],
+  ['an OpenSSH key block that is not openssh-key-v1', () => `-----BEGIN OPENSSH PRIVATE KEY-----\n${Buffer.alloc(300, 7).toString('base64')}\n-----END OPENSSH PRIVATE KEY-----`],
+  ['the word kty in prose', () => 'Set the {kty} member to "RSA" and {kty: whatever} is not JSON.'],
+];
+
+describe('private-key: look-alikes stay quiet', () => {
+  it.each(valid)('%s', async (_name, make) => {
+    expect(await findingsIn(make())).toEqual([]);
+  });
+});
+
+describe('private-key: policy', () => {
+  it('follows the rule severity and the encryptedSeverity option', async () => {
+    const policy = { rules: { 'private-key': { severity: 'warning' as const, encryptedSeverity: 'off' as const } } };
+    expect((await findingsIn(k.pkcs1(rsa), { policy }))[0]!.severity).toBe('warning');
+    expect(await findingsIn(k.encryptedPkcs8(rsa), { policy })).toEqual([]);
+  });
+
+  it('is silent when off', async () => {
+    expect(await findingsIn(k.pkcs1(rsa), { policy: { rules: { 'private-key': 'off' } } })).toEqual([]);
+  });
+
+  it('makes encrypted keys errors in the strict preset', async () => {
+    expect((await findingsIn(k.encryptedPkcs8(rsa), { policy: { extends: 'strict' } }))[0]!.severity).toBe('error');
+  });
+});
