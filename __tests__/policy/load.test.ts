@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PolicyError, UserError } from '../../src/errors.js';
 import { loadPolicy, parsePolicyText, resolvePolicy } from '../../src/policy/load.js';
@@ -145,10 +145,7 @@ describe('policy: the published schema', () => {
   const file = path.resolve('policy.schema.json');
   const generated = `${JSON.stringify(policySchema(), null, 2)}\n`;
   it('policy.schema.json is the schema the code validates with (npm run generate)', () => {
-    if (process.env.UPDATE_GENERATED) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return import('node:fs').then((fs) => fs.writeFileSync(file, generated));
-    }
+    if (process.env.UPDATE_GENERATED) writeFileSync(file, generated);
     expect(readFileSync(file, 'utf8')).toBe(generated);
   });
 

@@ -173,7 +173,7 @@ const valid: Array<[string, () => string]> = [
   ['code that builds the header from a type', () => "const header = `-----BEGIN ${type} PRIVATE KEY-----`;\nconst footer = '-----END ' + type + ' PRIVATE KEY-----';"],
   ['a truncated example with no END', () => k.pkcs8(rsa).split('\n').slice(0, 6).join('\n')],
   ['a key body with one line cut out', () => { const lines = k.pkcs8(ed).split('\n'); return [lines[0], lines[2], lines[3]].join('\n'); }],
-  ['a public key', () => rsa.export ? k.keyPair({ type: 'rsa', bits: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }) as string : ''],
+  ['a public key', () => k.keyPair({ type: 'rsa', bits: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }) as string],
   ['a public JWK', () => JSON.stringify({ kty: 'EC', crv: 'P-256', x: k.jwk(ec).x, y: k.jwk(ec).y })],
   ['a JWK with placeholder members', () => JSON.stringify({ kty: 'RSA', n: '...', e: 'AQAB', d: '...' })],
   ['an oct JWK with a placeholder k', () => JSON.stringify({ kty: 'oct', k: 'xxxxxxxxxxxxxxxx' })],
