@@ -39,19 +39,19 @@ export function planAnnotations(findings: Finding[], limit = ANNOTATIONS_PER_LEV
     for (const f of shown[level]) {
       annotations.push({
         level,
-        title: `jwt-guard ${f.ruleId}`,
         message: `${f.message} (fingerprint ${f.fingerprint})`,
         file: f.file,
         startLine: f.line,
         endLine: f.endLine,
         ...(f.endLine === f.line ? { startColumn: f.column, endColumn: f.endColumn } : {}),
+        title: `jwt-guard ${f.ruleId}`,
       });
     }
   }
   if (left > 0) {
     annotations.push({
       level: 'notice',
-      title: 'jwt-guard: more findings',
+      title: 'jwt-guard more findings',
       message: `${left} more finding${left === 1 ? ' is' : 's are'} not shown as annotations (GitHub shows ${limit} per level): see the job summary, the log or the SARIF report.`,
     });
   }

@@ -1,7 +1,6 @@
-import { formatSize } from '../policy/size.js';
 import type { ScanResult } from '../types.js';
 import { safeText } from './safe.js';
-import { countLine, suppressedLine, type Summary } from './summary.js';
+import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well under it. */
 export const SUMMARY_BUDGET = 900 * 1024;
@@ -19,7 +18,7 @@ export function renderJobSummary(result: ScanResult, summary: Summary, budget = 
   const head = [
     '## jwt-guard scan',
     '',
-    `**${verdict}** · ${summary.filesScanned} files scanned (${formatSize(summary.bytesScanned)}) in ${(summary.durationMs / 1000).toFixed(2)} s${suppressedLine(summary) ? ` · ${suppressedLine(summary)}` : ''}`,
+    `**${verdict}** · ${scannedLine(summary)}${suppressedLine(summary) ? ` · ${suppressedLine(summary)}` : ''}`,
     '',
   ];
   const rows: string[] = [];

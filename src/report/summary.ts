@@ -1,3 +1,4 @@
+import { formatSize } from '../policy/size.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Severity, type SuppressionKind } from '../types.js';
 
 export type FailOn = Severity | 'none';
@@ -13,8 +14,9 @@ export interface Summary {
   skippedFiles: number;
   durationMs: number;
   failOn: FailOn;
-  /** Findings at or above the failure threshold. */
+  /** Findings at or above the failure threshold, in all and by rule. */
   failing: number;
+  failingByRule: Record<string, number>;
   passed: boolean;
 }
 
@@ -31,7 +33,12 @@ export function summarize(result: ScanResult, failOn: FailOn): Summary {
   }
   const suppressed = { total: result.suppressed.length, policy: 0, inline: 0, baseline: 0 };
   for (const s of result.suppressed) suppressed[s.suppressedBy]++;
-  const failing = result.findings.filter((f: Finding) => atOrAbove(f.severity, failOn)).length;
+  const failingByRule: Record<string, number> = {};
+  let failing = 0;
+  for (const finding of result.findings.filter((f: Finding) => atOrAbove(f.severity, failOn))) {
+    failing++;
+    failingByRule[finding.ruleId] = (failingByRule[finding.ruleId] ?? 0) + 1;
+  }
   return {
     findings: result.findings.length,
     bySeverity,
@@ -44,6 +51,7 @@ export function summarize(result: ScanResult, failOn: FailOn): Summary {
     durationMs: result.durationMs,
     failOn,
     failing,
+    failingByRule,
     passed: failing === 0,
   };
 }
@@ -66,8 +74,13 @@ export function suppressedLine(summary: Summary): string {
 
 /** The one-line reason for a failed run. */
 export function failureLine(summary: Summary): string {
-  const rules = Object.entries(summary.byRule)
+  const rules = Object.entries(summary.failingByRule)
     .map(([rule, n]) => `${n} ${rule}`)
     .join(', ');
   return `jwt-guard found ${plural(summary.failing, 'finding')} at or above '${summary.failOn}' (${rules})`;
+}
+
+/** "12 files scanned (4.0 KB) in 0.03 s" */
+export function scannedLine(summary: Summary): string {
+  return `${plural(summary.filesScanned, 'file')} scanned (${formatSize(summary.bytesScanned)}) in ${(summary.durationMs / 1000).toFixed(2)} s`;
 }

@@ -1,7 +1,6 @@
-import { formatSize } from '../policy/size.js';
 import type { ScanResult, Severity } from '../types.js';
 import { safeText } from './safe.js';
-import { countLine, suppressedLine, type Summary } from './summary.js';
+import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
 
 const COLOURS = { red: 31, yellow: 33, blue: 34, grey: 90, bold: 1, green: 32, underline: 4 } as const;
 type Colour = keyof typeof COLOURS;
@@ -34,7 +33,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     lines.push(`${paint('yellow', 'skipped')} ./${safeText(skip.file)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
   }
   if (result.skipped.length > 0) lines.push('');
-  const scanned = `${summary.filesScanned} files scanned (${formatSize(summary.bytesScanned)}) in ${(summary.durationMs / 1000).toFixed(2)} s`;
+  const scanned = scannedLine(summary);
   const extras = [suppressedLine(summary), summary.binaryFiles ? `${summary.binaryFiles} binary files not searched` : '', summary.skippedFiles ? `${summary.skippedFiles} skipped` : '']
     .filter(Boolean)
     .join(' · ');

@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, type CliIo } from '../../src/cli/cli.js';
+import { UserError } from '../../src/errors.js';
+import * as k from '../helpers/keys.js';
+import { tempTree } from '../helpers/scan.js';
+
+const CLI = path.resolve('dist/cli/index.js');
+
+function io(cwd: string, stdin = '') {
+  let out = '';
+  let err = '';
+  const handle: CliIo = {
+    cwd,
+    env: {},
+    stdout: { write: (t: string) => (out += t), isTTY: false },
+    stderr: { write: (t: string) => (err += t) },
+    readStdin: async () => stdin,
+  };
+  return { handle, out: () => out, err: () => err };
+}
+
+const ecKey = () => k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey);
+const encrypted = () => k.encryptedPkcs8(k.keyPair({ type: 'rsa', bits: 2048 }).privateKey);
+
+describe('jwt-guard scan', () => {
+  it('exits 0 on a clean tree and 1 on findings at or above --fail-on', async () => {
+    const clean = tempTree({ 'a.txt': 'hello' });
+    const dirty = tempTree({ 'deploy/key.pem': ecKey(), 'old.pem': encrypted() });
+    try {
+      const a = io(clean.dir);
+      expect(await runCli(['scan'], a.handle)).toBe(0);
+      expect(a.out()).toContain('✔ 0 findings');
+      const b = io(dirty.dir);
+      expect(await runCli(['scan'], b.handle)).toBe(1);
+      expect(b.out()).toContain('./deploy/key.pem');
+      // the encrypted key is a warning: below the default threshold, at or above 'warning'
+      const c = io(dirty.dir);
+      const onlyWarning = tempTree({ 'old.pem': encrypted() });
+      expect(await runCli(['scan', onlyWarning.dir], c.handle)).toBe(0);
+      expect(await runCli(['scan', onlyWarning.dir, '--fail-on', 'warning'], io(dirty.dir).handle)).toBe(1);
+      expect(await runCli(['scan', '--fail-on', 'none'], io(dirty.dir).handle)).toBe(0);
+      onlyWarning.cleanup();
+    } finally {
+      clean.cleanup();
+      dirty.cleanup();
+    }
+  });
+
+  it('writes json and sarif reports to --output whole, and says so on stderr', async () => {
+    const tree = tempTree({ 'key.pem': ecKey() });
+    try {
+      const run = io(tree.dir);
+      expect(await runCli(['scan', '--format', 'sarif', '--output', 'out/report.sarif'], run.handle)).toBe(1);
+      expect(run.out()).toBe('');
+      expect(run.err()).toContain('sarif report written to out/report.sarif');
+      expect(run.err()).toContain("jwt-guard found 1 finding at or above 'error' (1 private-key)");
+      const sarif = JSON.parse(readFileSync(path.join(tree.dir, 'out/report.sarif'), 'utf8'));
+      expect(sarif.runs[0].results).toHaveLength(1);
+      const json = io(tree.dir);
+      await runCli(['scan', '--format', 'json'], json.handle);
+      expect(JSON.parse(json.out()).findings[0].file).toBe('key.pem');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('writes a baseline, then accepts what it holds and still reports what is new', async () => {
+    const tree = tempTree({ 'a.pem': ecKey() });
+    try {
+      const write = io(tree.dir);
+      expect(await runCli(['scan', '--write-baseline', '.jwt-guard-baseline.json'], write.handle)).toBe(0);
+      const baseline = JSON.parse(readFileSync(path.join(tree.dir, '.jwt-guard-baseline.json'), 'utf8'));
+      expect(baseline).toEqual({ version: 1, findings: [{ fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), ruleId: 'private-key', file: 'a.pem', line: 1 }] });
+      const again = io(tree.dir);
+      expect(await runCli(['scan', '--baseline', '.jwt-guard-baseline.json'], again.handle)).toBe(0);
+      expect(again.out()).toContain('1 suppressed (1 by baseline)');
+      writeFileSync(path.join(tree.dir, 'b.pem'), ecKey());
+      const later = io(tree.dir);
+      expect(await runCli(['scan', '--baseline', '.jwt-guard-baseline.json'], later.handle)).toBe(1);
+      expect(later.out()).toContain('./b.pem');
+      expect(later.out()).not.toContain('./a.pem');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('scans standard input as a log with --stdin-log, without scanning files', async () => {
+    const tree = tempTree({ 'key.pem': ecKey() });
+    try {
+      const run = io(tree.dir, `2026-11-23T10:00:00Z loading key ${JSON.stringify(ecKey())}\n`);
+      expect(await runCli(['scan', '--stdin-log', '--format', 'json'], run.handle)).toBe(1);
+      const doc = JSON.parse(run.out());
+      expect(doc.findings.map((f: { file: string }) => f.file)).toEqual(['<stdin>']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('stops on a bad policy before scanning, naming the file, pointer, line and column', async () => {
+    const tree = tempTree({ '.github/jwt-guard.json': '{\n  "rules": { "private-key": "loud" }\n}\n', 'key.pem': ecKey() });
+    try {
+      await expect(runCli(['scan'], io(tree.dir).handle)).rejects.toThrow(/jwt-guard\.json:2:29: \/rules\/private-key: must be a severity/);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('rejects bad usage as a user error', async () => {
+    await expect(runCli(['scan', '--format', 'xml'], io('.').handle)).rejects.toThrow(UserError);
+    await expect(runCli(['scan', '--bogus'], io('.').handle)).rejects.toThrow(UserError);
+    await expect(runCli(['frobnicate'], io('.').handle)).rejects.toThrow(/unknown command 'frobnicate'/);
+  });
+});
+
+describe('jwt-guard init', () => {
+  it('writes a valid starter policy with $schema, then refuses to overwrite it', async () => {
+    const tree = tempTree({});
+    try {
+      const first = io(tree.dir);
+      expect(await runCli(['init', '--preset', 'strict'], first.handle)).toBe(0);
+      const policy = JSON.parse(readFileSync(path.join(tree.dir, '.github/jwt-guard.json'), 'utf8'));
+      expect(policy).toMatchObject({ $schema: expect.stringContaining('policy.schema.json'), extends: 'strict' });
+      await expect(runCli(['init'], io(tree.dir).handle)).rejects.toThrow(/already exists; not overwriting/);
+      expect(await runCli(['scan'], io(tree.dir).handle)).toBe(0);
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
+
+describe('the bundled CLI (dist/cli/index.js)', () => {
+  const run = (args: string[], cwd: string, input?: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', input: input ?? '', env: { ...process.env, NO_COLOR: '1' } });
+
+  it('maps outcomes to exit codes 0, 1 and 2', () => {
+    expect(existsSync(CLI)).toBe(true);
+    const tree = tempTree({ 'key.pem': ecKey(), 'bad/.github/jwt-guard.json': '{"extends": 1}' });
+    try {
+      expect(run(['scan', 'bad', '--policy', 'nonexistent.json'], tree.dir).status).toBe(2);
+      const bad = run(['scan', 'bad'], tree.dir);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('/extends: must be');
+      expect(run(['scan'], tree.dir).status).toBe(1);
+      expect(run(['scan', '--fail-on', 'none'], tree.dir).status).toBe(0);
+      expect(run(['--version'], tree.dir).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('reads a piped log', () => {
+    const result = run(['scan', '--stdin-log'], '.', `key=${JSON.stringify(ecKey())}`);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('./<stdin>');
+  });
+});

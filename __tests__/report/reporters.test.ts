@@ -1,0 +1,152 @@
+import { describe, expect, it } from '@jest/globals';
+import { planAnnotations } from '../../src/report/annotations.js';
+import { renderJobSummary } from '../../src/report/job-summary.js';
+import { renderJson } from '../../src/report/json.js';
+import { logLine, safeText } from '../../src/report/safe.js';
+import { fileUri, renderSarif } from '../../src/report/sarif.js';
+import { summarize } from '../../src/report/summary.js';
+import { renderText } from '../../src/report/text.js';
+import { RULES } from '../../src/rules/index.js';
+import type { Finding, ScanResult, Severity } from '../../src/types.js';
+
+const finding = (over: Partial<Finding> = {}): Finding => ({
+  ruleId: 'private-key',
+  severity: 'error',
+  file: 'config/id_rsa',
+  line: 3,
+  column: 1,
+  endLine: 30,
+  endColumn: 31,
+  message: 'RSA 2048-bit private key (PKCS#1 PEM, thumbprint abc). Rotate it now.',
+  fingerprint: '0123456789abcdef0123456789abcdef',
+  unitKind: 'file',
+  artifact: { type: 'pem', keyType: 'RSA', bits: 2048 },
+  ...over,
+});
+
+const result = (findings: Finding[], extra: Partial<ScanResult> = {}): ScanResult => ({
+  findings,
+  suppressed: [],
+  skipped: [],
+  filesScanned: 12,
+  bytesScanned: 4096,
+  binaryFiles: 0,
+  durationMs: 25,
+  ...extra,
+});
+
+describe('json', () => {
+  it('follows the version 1 contract', () => {
+    const r = result([finding()], { suppressed: [{ ...finding({ file: 'test/k.pem' }), suppressedBy: 'policy', reason: 'fixture' }] });
+    const doc = JSON.parse(renderJson(r, summarize(r, 'error'), 'built-in recommended'));
+    expect(doc.version).toBe(1);
+    expect(Object.keys(doc.findings[0]).sort()).toEqual(['artifact', 'column', 'endColumn', 'endLine', 'file', 'fingerprint', 'line', 'message', 'ruleId', 'severity']);
+    expect(doc.summary).toMatchObject({ findings: 1, bySeverity: { error: 1, warning: 0, note: 0 }, byRule: { 'private-key': 1 }, suppressed: { total: 1, policy: 1, inline: 0, baseline: 0 }, failing: 1, passed: false });
+    expect(doc.suppressed[0]).toMatchObject({ suppressedBy: 'policy', reason: 'fixture' });
+  });
+});
+
+describe('sarif', () => {
+  const sarif = JSON.parse(renderSarif(result([finding(), finding({ file: 'a b/ü#1.pem', line: 2, endLine: 2, endColumn: 40, severity: 'warning' })])));
+  const run = sarif.runs[0];
+
+  it('is SARIF 2.1.0 with every rule, its help and its security-severity', () => {
+    expect(sarif.version).toBe('2.1.0');
+    expect(run.tool.driver.name).toBe('jwt-guard');
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.meta.id));
+    for (const rule of run.tool.driver.rules) {
+      expect(rule.help.markdown.length).toBeGreaterThan(50);
+      expect(rule.properties['security-severity']).toMatch(/^\d+\.\d$/);
+      expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration.level);
+    }
+  });
+
+  it('locates results by repository-relative, percent-encoded URI with partial fingerprints', () => {
+    const [multi, single] = run.results;
+    expect(multi.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'config/id_rsa', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, startColumn: 1, endLine: 30 } });
+    expect(single.locations[0].physicalLocation.artifactLocation.uri).toBe('a%20b/%C3%BC%231.pem');
+    expect(single.locations[0].physicalLocation.region.endColumn).toBe(40);
+    expect(single.level).toBe('warning');
+    expect(multi.partialFingerprints).toEqual({ 'jwtGuard/v1': '0123456789abcdef0123456789abcdef' });
+    expect(run.tool.driver.rules[multi.ruleIndex].id).toBe(multi.ruleId);
+    expect(fileUri('x/y z')).toBe('x/y%20z');
+  });
+});
+
+describe('text', () => {
+  it('groups by file, says what failed, and has no colour unless asked', () => {
+    const r = result([finding(), finding({ file: 'a.json', severity: 'warning', line: 1 })]);
+    const text = renderText(r, summarize(r, 'error'), { colour: false });
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(text.indexOf('./a.json')).toBeLessThan(text.indexOf('./config/id_rsa'));
+    expect(text).toContain('3:1     error   RSA 2048-bit private key');
+    expect(text).toContain('✖ 2 findings (1 error, 1 warning) · 12 files scanned (4.0 KB)');
+    expect(renderText(r, summarize(r, 'error'), { colour: true })).toMatch(/\u001b\[31merror/);
+  });
+
+  it('says when findings stay below the failure threshold, and lists skipped files', () => {
+    const r = result([finding({ severity: 'note' })], { skipped: [{ file: 'huge.log', reason: 'too-large', detail: '12.0 MB is over files.maxFileSize (10.0 MB)' }] });
+    const text = renderText(r, summarize(r, 'error'), { colour: false });
+    expect(text).toContain("none at or above the failure threshold 'error'");
+    expect(text).toContain('skipped ./huge.log: too-large (12.0 MB is over files.maxFileSize (10.0 MB))');
+  });
+
+  it('escapes control characters from file names and messages', () => {
+    const r = result([finding({ file: 'evil\u001b[2J\nname', message: 'kid \u0007bell' })]);
+    const text = renderText(r, summarize(r, 'error'), { colour: false });
+    expect(text).toContain('./evil\\x1b[2J\\nname');
+    expect(text).toContain('kid \\x07bell');
+    expect(text).not.toContain('\u001b[2J');
+  });
+});
+
+describe('safe log lines', () => {
+  it('never lets a line start a workflow command', () => {
+    expect(logLine('::add-mask::x')).toBe(' ::add-mask::x');
+    expect(logLine('  ::set-output name=a::b')).toBe(' ::set-output name=a::b');
+    expect(safeText('a\r\nb')).toBe('a\\r\\nb');
+  });
+});
+
+describe('annotations', () => {
+  const many = (severity: Severity, n: number) => Array.from({ length: n }, (_, i) => finding({ severity, line: i + 1, endLine: i + 1 }));
+
+  it('shows at most ten per level, most severe first, and a note counting the rest', () => {
+    const plan = planAnnotations([...many('error', 12), ...many('warning', 3), ...many('note', 10)]);
+    expect(plan.filter((a) => a.level === 'error')).toHaveLength(10);
+    expect(plan.filter((a) => a.level === 'warning')).toHaveLength(3);
+    const notices = plan.filter((a) => a.level === 'notice');
+    expect(notices).toHaveLength(10);
+    expect(notices.at(-1)).toEqual({ level: 'notice', title: 'jwt-guard more findings', message: expect.stringContaining('3 more findings are not shown') });
+  });
+
+  it('carries file, lines and columns (columns only on one line), and no overflow note when all fit', () => {
+    const plan = planAnnotations([finding(), finding({ line: 5, endLine: 5, column: 3, endColumn: 9 })]);
+    expect(plan).toHaveLength(2);
+    expect(plan[0]).toEqual({ level: 'error', title: 'jwt-guard private-key', message: expect.stringContaining('fingerprint 0123'), file: 'config/id_rsa', startLine: 3, endLine: 30 });
+    expect(plan[1]).toMatchObject({ startLine: 5, endLine: 5, startColumn: 3, endColumn: 9 });
+  });
+});
+
+describe('job summary', () => {
+  it('has a verdict, a table, and escapes what came from files', () => {
+    const r = result([finding({ file: 'x|<img src=y>.pem', message: 'kid `a` [link](http://x)' })]);
+    const md = renderJobSummary(r, summarize(r, 'error'));
+    expect(md).toContain('❌ 1 finding (1 error)');
+    expect(md).toContain('| 🔴 error | `private-key` | x&#124;&lt;img src=y&gt;.pem:3 |');
+    expect(md).not.toContain('<img');
+    expect(md).not.toContain('[link]');
+  });
+
+  it('stays within its byte budget and says how many rows were left out', () => {
+    const r = result(Array.from({ length: 5000 }, (_, i) => finding({ line: i + 1, message: 'm'.repeat(200) })));
+    const md = renderJobSummary(r, summarize(r, 'error'), 100_000);
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(100_000);
+    expect(md).toMatch(/… and \d+ more findings/);
+  });
+
+  it('passes with a clean scan', () => {
+    const r = result([]);
+    expect(renderJobSummary(r, summarize(r, 'error'))).toContain('✅ No findings');
+  });
+});
