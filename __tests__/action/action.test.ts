@@ -4,53 +4,11 @@
  * GITHUB_WORKSPACE), over a generated repository. One scenario per test.
  */
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ACTION, runAction } from '../helpers/action.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
-
-const ACTION = path.resolve('dist/action/index.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-function runAction(workspace: string, inputs: Record<string, string>): Run {
-  const runnerTemp = mkdtempSync(path.join(tmpdir(), 'jwt-guard-runner-'));
-  const outputFile = path.join(runnerTemp, 'output');
-  const summaryFile = path.join(runnerTemp, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: runnerTemp,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  try {
-    const child = spawnSync(process.execPath, [ACTION], { cwd: workspace, env, encoding: 'utf8' });
-    return { status: child.status, stdout: child.stdout, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
-  } finally {
-    rmSync(runnerTemp, { recursive: true, force: true });
-  }
-}
-
-/** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) outputs[m[1]!] = m[3]!;
-  return outputs;
-}
 
 const ecKey = () => k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey);
 

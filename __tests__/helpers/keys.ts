@@ -45,9 +45,9 @@ export const pkcs1 = (key: KeyObject) => key.export({ type: 'pkcs1', format: 'pe
 export const sec1 = (key: KeyObject) => key.export({ type: 'sec1', format: 'pem' }) as string;
 export const encryptedPkcs8 = (key: KeyObject, passphrase = 'correct horse') =>
   key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
-/** PKCS#1 with the legacy `Proc-Type: 4,ENCRYPTED` header. */
+/** PKCS#1 (RSA) or SEC1 (EC) with the legacy `Proc-Type: 4,ENCRYPTED` header. */
 export const procTypeEncrypted = (key: KeyObject, passphrase = 'correct horse') =>
-  key.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
+  key.export({ type: key.asymmetricKeyType === 'ec' ? 'sec1' : 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
 
 /** Traditional `DSA PRIVATE KEY` PEM, converted by the openssl command (node:crypto writes only PKCS#8 for DSA). */
 export function traditionalDsa(key: KeyObject): string {

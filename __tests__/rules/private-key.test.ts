@@ -133,6 +133,15 @@ describe('private-key: facts match what the user can compute', () => {
     expect(finding!.message).toContain('oct 96-bit symmetric key');
   });
 
+  it('reads PuTTY files whose base64 lines start with +, also inside concatenated strings', async () => {
+    let text = '';
+    for (let i = 0; i < 200 && !/^\+/m.test(text); i++) text = k.ppk(k.keyPair({ type: 'rsa', bits: 1024 }, true).privateKey, { version: 2 });
+    expect(text).toMatch(/^\+/m);
+    expect(await findingsIn(text)).toHaveLength(1);
+    const quoted = text.trimEnd().split('\n').map((l) => `  "${l}\\n" +`).join('\n');
+    expect(await findingsIn(`const ppk =\n${quoted}\n  "";`)).toHaveLength(1);
+  });
+
   it('locates the key: line and column of BEGIN, end line of END', async () => {
     const pem = k.sec1(ec);
     const text = `first line\nsecond: ${pem}after\n`;

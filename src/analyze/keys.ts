@@ -145,7 +145,8 @@ async function analyzePgp(data: Buffer): Promise<KeyFacts> {
 
 /** PuTTY .ppk v2/v3: `Key: value` headers, then counted base64 lines for the public and private blobs. */
 async function analyzePpk(text: string): Promise<KeyFacts | undefined> {
-  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/^[\s"'`+,]+|[\s"'`+,;\\]+$/g, ''));
+  // Strip string syntax around each line; a `+` is syntax only beside white space or a quote ("+AbC" is base64).
+  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/^(?:[\s"'`]|\+(?=[\s"'`]))+|(?:[\s"'`,;\\]|(?<=[\s"'`])\+)+$/g, '')).filter(Boolean);
   const fields = new Map<string, string>();
   const blobs = new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {

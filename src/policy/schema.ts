@@ -58,9 +58,9 @@ export function policySchema(): Record<string, unknown> {
         description: 'Which files are scanned and how.',
         additionalProperties: false,
         properties: {
-          include: GLOBS('Globs (relative to the scanned path) of files to scan. A file must match one.', ['**']),
+          include: GLOBS('Globs, relative to the repository root, of files to scan. A file must match one.', ['**']),
           exclude: GLOBS('Globs of files never to scan.', ['**/node_modules/**']),
-          logs: GLOBS('Globs of files that are logs: tokens found there are `token-in-log` rather than `committed-token`.', ['**/*.log', '**/logs/**']),
+          logs: GLOBS('Globs of files that are logs. The token rules (planned) report a token there as `token-in-log` rather than `committed-token`.', ['**/*.log', '**/logs/**']),
           maxFileSize: {
             description: "Files larger than this are skipped and listed in the report, never silently. A number of bytes or a size such as '10MB' (binary units).",
             default: '10MB',

@@ -1,0 +1,107 @@
+/**
+ * A scanner of secrets must never become a leak: a repository holding every kind of
+ * key is scanned into every output, and no output may contain any secret's bytes in
+ * any encoding (raw base64 bodies, base64, base64url, hex, JSON-escaped).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, type CliIo } from '../src/cli/cli.js';
+import { runAction } from './helpers/action.js';
+import * as k from './helpers/keys.js';
+import { tempTree } from './helpers/scan.js';
+
+const rsa = k.keyPair({ type: 'rsa', bits: 2048 }, true).privateKey;
+const ec = k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey;
+const ed = k.keyPair({ type: 'ed25519' }, true).privateKey;
+const dsa = k.keyPair({ type: 'dsa', bits: 2048 }, true).privateKey;
+const octSecret = randomBytes(32);
+
+const files: Record<string, string> = {
+  'pem/pkcs1.pem': k.pkcs1(rsa),
+  'pem/sec1.pem': k.sec1(ec),
+  'pem/pkcs8.pem': k.pkcs8(ed),
+  'pem/dsa.pem': k.pkcs8(dsa),
+  'pem/encrypted.pem': k.encryptedPkcs8(rsa),
+  'pem/proc-type.pem': k.procTypeEncrypted(ec),
+  'ssh/id_ed25519': k.openssh(ed),
+  'ssh/id_rsa_protected': k.openssh(rsa, { encrypted: true }),
+  'putty/key.ppk': k.ppk(ec, { version: 3 }),
+  'putty/old.ppk': k.ppk(rsa, { version: 2 }),
+  'pgp/secret.asc': k.pgpPrivateKey(rsa).armored,
+  'jwk/jwks.json': JSON.stringify({ keys: [k.jwk(rsa), k.jwk(ec), k.jwk(ed), { kty: 'oct', k: octSecret.toString('base64url'), kid: 'hmac-1' }] }, null, 2),
+  'config/settings.json': JSON.stringify({ signing: { privateKey: k.pkcs8(ec) } }),
+  'deploy/.env': `KEY="${k.pkcs8(rsa).trimEnd().replace(/\n/g, '\\n')}"\n`,
+  'app.log': `2026-11-23 loaded ${JSON.stringify(k.jwk(ed))}\n`,
+};
+
+/** Every 24-character window (stride 6) of every base64 run in the fixtures, and the private members in other encodings. */
+function needles(): string[] {
+  const out = new Set<string>();
+  for (const text of Object.values(files)) {
+    for (const run of text.replace(/\\n/g, '\n').match(/[A-Za-z0-9+/_-]{40,}/g) ?? []) {
+      for (let i = 0; i + 24 <= run.length; i += 6) out.add(run.slice(i, i + 24));
+    }
+  }
+  for (const key of [rsa, ec, ed]) {
+    const jwk = k.jwk(key);
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
+      const value = jwk[member];
+      if (!value) continue;
+      const bytes = Buffer.from(value, 'base64url');
+      out.add(value.slice(0, 24));
+      out.add(bytes.toString('base64').slice(0, 24));
+      out.add(bytes.toString('hex').slice(0, 32));
+      out.add(bytes.toString('hex').toUpperCase().slice(0, 32));
+    }
+  }
+  out.add(octSecret.toString('hex'));
+  out.add(octSecret.toString('base64').slice(0, 24));
+  out.add(octSecret.toString('base64url').slice(0, 24));
+  return [...out];
+}
+
+function leaks(output: string, list: string[]): string[] {
+  return list.filter((needle) => output.includes(needle));
+}
+
+describe('redaction', () => {
+  it('no output of any format holds any secret', async () => {
+    const repo = tempTree(files, { git: true });
+    const list = needles();
+    expect(list.length).toBeGreaterThan(500);
+    try {
+      const outputs: Record<string, string> = {};
+      for (const format of ['text', 'json', 'sarif']) {
+        let out = '';
+        const io: CliIo = { cwd: repo.dir, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, readStdin: async () => '' };
+        await runCli(['scan', '--format', format, '--fail-on', 'none'], io);
+        outputs[format] = out;
+      }
+      const io: CliIo = { cwd: repo.dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '' };
+      await runCli(['scan', '--write-baseline', 'baseline.json'], io);
+      outputs.baseline = readFileSync(path.join(repo.dir, 'baseline.json'), 'utf8');
+
+      const action = runAction(repo.dir, { 'sarif-file': 'out.sarif' }, { RUNNER_DEBUG: '1' });
+      outputs['action log with annotations and debug'] = action.stdout;
+      outputs['job summary'] = action.summary;
+      outputs['action outputs'] = JSON.stringify(action.outputs);
+      outputs['action sarif'] = readFileSync(path.join(repo.dir, 'out.sarif'), 'utf8');
+
+      // the scan really found every file's key, so the outputs had every chance to leak
+      expect(JSON.parse(outputs.json!).findings.map((f: { file: string }) => f.file).sort()).toEqual([...Object.keys(files), "jwk/jwks.json", "jwk/jwks.json", "jwk/jwks.json"].sort());
+      for (const [name, output] of Object.entries(outputs)) {
+        expect({ name, leaked: leaks(output, list) }).toEqual({ name, leaked: [] });
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('the check itself can fail: a leaking output is caught', () => {
+    const list = needles();
+    expect(leaks(`oops ${files['pem/sec1.pem']}`, list).length).toBeGreaterThan(0);
+    expect(leaks(`oops ${Buffer.from(k.jwk(ec).d!, 'base64url').toString('hex')}`, list).length).toBeGreaterThan(0);
+  });
+});
