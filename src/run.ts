@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { UserError } from './errors.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/types.js';
 import { readBaseline, renderBaseline } from './report/baseline.js';
@@ -43,16 +44,20 @@ export function renderReport(format: Format, outcome: ScanOutcome, options: { co
   }
 }
 
-/** Writes a whole file or nothing: a temporary file beside it, then a rename. */
+/**
+ * Writes a whole file or nothing: a temporary file beside it, then a rename. A path that
+ * cannot be written (a directory, no permission) is the user's to fix: a UserError naming it.
+ */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const target = path.resolve(file);
-  await fs.mkdir(path.dirname(target), { recursive: true });
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(temporary, content, { mode: 0o644 });
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });
-    throw error;
+    const code = (error as { code?: string }).code;
+    throw new UserError('ERR_WRITE', `cannot write ${file}: ${code ?? (error as Error).message}`, { cause: error });
   }
 }

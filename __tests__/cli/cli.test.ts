@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, type CliIo } from '../../src/cli/cli.js';
 import { UserError } from '../../src/errors.js';
@@ -145,6 +145,10 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
       expect(run(['scan'], tree.dir).status).toBe(1);
       expect(run(['scan', '--fail-on', 'none'], tree.dir).status).toBe(0);
       expect(run(['--version'], tree.dir).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+      const unwritable = run(['scan', '--output', 'bad'], tree.dir);
+      expect(unwritable.status).toBe(2);
+      expect(unwritable.stderr).toMatch(/^jwt-guard: cannot write \S*\/bad: EISDIR\n$/);
+      expect(readdirSync(path.join(tree.dir, 'bad')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     } finally {
       tree.cleanup();
     }
