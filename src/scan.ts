@@ -55,9 +55,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     suppressedFindings.push(...result.suppressed);
   };
 
-  const queue: FileEntry[] = [...listing.files];
+  const queue: FileEntry[] = listing.files;
+  let next = 0;
   const worker = async () => {
-    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+    for (let entry = queue[next++]; entry; entry = queue[next++]) {
       const outcome = await readFileUnit(entry, policy, isLog);
       if ('skipped' in outcome) skipped.push(outcome.skipped);
       else if ('binary' in outcome) binaryFiles++;
