@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { analyzeKey } from './analyze/keys.js';
+import type { TrustedKeys } from './analyze/trusted.js';
 import { detectArtifacts } from './detect/index.js';
 import type { Policy } from './policy/types.js';
 import { RULES } from './rules/index.js';
@@ -31,8 +32,10 @@ export interface UnitResult {
   suppressed: SuppressedFinding[];
 }
 
+const NO_TRUSTED_KEYS: TrustedKeys = new Map();
+
 /** detect → analyze → rules → inline suppressions, for one text unit. */
-export async function scanUnit(unit: TextUnit, policy: Policy): Promise<UnitResult> {
+export async function scanUnit(unit: TextUnit, policy: Policy, trusted: TrustedKeys = NO_TRUSTED_KEYS): Promise<UnitResult> {
   const artifacts = detectArtifacts(unit.text);
   if (artifacts.length === 0) return { findings: [], suppressed: [] };
   const starts = lineStarts(unit.text);
@@ -45,7 +48,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy): Promise<UnitResu
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!setting || setting.severity === 'off') continue;
-      for (const report of rule.check({ unit, artifact, facts, severity: setting.severity, options: setting.options })) {
+      for (const report of rule.check({ unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted })) {
         const severity = report.severity ?? setting.severity;
         if (severity === 'off') continue;
         findings.push({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { loadTrustedKeys } from './analyze/trusted.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/types.js';
 import { readBaseline, renderBaseline } from './report/baseline.js';
@@ -22,9 +23,10 @@ export interface ScanOutcome {
 /** Policy first (a bad one stops the run before any file is read), then the scan. */
 export async function runScan(settings: ScanSettings): Promise<ScanOutcome> {
   const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [settings.root, settings.base] });
+  const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
   const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
   const extraUnits: TextUnit[] = settings.stdinLog !== undefined ? [{ path: '<stdin>', kind: 'log', text: settings.stdinLog }] : [];
-  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, ...(baseline ? { baseline } : {}), extraUnits });
+  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(baseline ? { baseline } : {}), extraUnits });
   if (settings.writeBaseline) {
     // Everything found now is accepted from here on: the new findings and those the old baseline held.
     const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')];

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { TrustedKeys } from './analyze/trusted.js';
 import type { Policy } from './policy/types.js';
 import { applySuppressors, scanUnit } from './engine.js';
 import { fileMatchers, listFiles, readFileUnit, type FileEntry } from './sources/files.js';
@@ -11,6 +12,8 @@ export interface ScanOptions {
   /** Directory that reported paths, globs and fingerprints are relative to (the repository root); defaults to root. */
   base?: string;
   policy: Policy;
+  /** Production keys from the policy's `keys.trusted`, by thumbprint. */
+  trusted?: TrustedKeys;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
   /** Extra units to scan besides the files (stdin log, provided tokens). */
@@ -50,7 +53,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let binaryFiles = 0;
 
   const collect = async (unit: TextUnit) => {
-    const result = await scanUnit(unit, policy);
+    const result = await scanUnit(unit, policy, options.trusted);
     findings.push(...result.findings);
     suppressedFindings.push(...result.suppressed);
   };

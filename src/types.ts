@@ -21,7 +21,7 @@ export interface Span {
   end: number;
 }
 
-export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk';
+export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public';
 
 /** What a detector found: where, and the raw text. Never decides policy. */
 export interface Artifact {
@@ -47,7 +47,11 @@ export type KeyEncoding =
   | 'openssh'
   | 'ppk'
   | 'pgp'
-  | 'jwk';
+  | 'jwk'
+  | 'spki'
+  | 'pkcs1-public'
+  | 'x509'
+  | 'ssh-public';
 
 /** Non-secret facts about a key. Safe to print. */
 export interface KeyFacts {
@@ -71,8 +75,11 @@ export interface KeyFacts {
   sshFingerprint?: string;
   /** The OpenPGP v4 key fingerprint (hex), as `gpg --list-keys` prints it. */
   pgpFingerprint?: string;
+  /** The JWK `alg` member, when the key names its algorithm. */
   alg?: string;
   kid?: string;
+  /** Subject of an X.509 certificate, whose public key this is. */
+  subject?: string;
 }
 
 export type Facts = KeyFacts;

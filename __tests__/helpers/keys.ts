@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -55,6 +55,19 @@ export function traditionalDsa(key: KeyObject): string {
 }
 
 export const jwk = (key: KeyObject) => key.export({ format: 'jwk' }) as Record<string, string>;
+export const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }) as string;
+
+/** A self-signed X.509 certificate for the key pair, made by the openssl command (node:crypto cannot issue certificates). */
+export function certificate(privateKey: KeyObject, subject = '/CN=api.example.test'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jg-cert-'));
+  try {
+    const keyFile = path.join(dir, 'key.pem');
+    writeFileSync(keyFile, pkcs8(privateKey), { mode: 0o600 });
+    return execFileSync('openssl', ['req', '-x509', '-key', keyFile, '-subj', subject, '-days', '1'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function hasCommand(command: string): boolean {
   try {
@@ -137,6 +150,12 @@ export function openssh(privateKey: KeyObject, options: { encrypted?: boolean; c
     sshString(encrypted ? randomBytes(section.length) : section),
   ]);
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.toString('base64').replace(/.{1,70}/g, '$&\n')}-----END OPENSSH PRIVATE KEY-----\n`;
+}
+
+/** An authorized_keys line (`ssh-ed25519 AAAA… comment`) for the public half of a private key. */
+export function sshPublicLine(privateKey: KeyObject, comment = 'deploy@ci'): string {
+  const { name, pub } = sshParts(privateKey);
+  return `${name} ${pub.toString('base64')} ${comment}`;
 }
 
 /** A PuTTY `.ppk` file, version 2 or 3, unencrypted or encrypted. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import * as k from '../helpers/keys.js';
-import { findingsIn } from '../helpers/scan.js';
+import { findingsIn as allFindingsIn } from '../helpers/scan.js';
+
+/** This file pins private-key alone; weak keys also get weak-key findings (tested in weak-key.test.ts). */
+const findingsIn = async (...args: Parameters<typeof allFindingsIn>) => (await allFindingsIn(...args)).filter((f) => f.ruleId === 'private-key');
 
 const rsa = k.keyPair({ type: 'rsa', bits: 2048 }).privateKey;
 const ec = k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey;
@@ -188,6 +191,7 @@ const valid: Array<[string, () => string]> = [
   ['an oct JWK with a placeholder k', () => JSON.stringify({ kty: 'oct', k: 'xxxxxxxxxxxxxxxx' })],
   ['an RSA JWK whose d is not a plausible exponent', () => JSON.stringify({ kty: 'RSA', n: k.jwk(rsa).n, e: 'AQAB', d: 'c2VjcmV0' })],
   ['documentation about PuTTY files', () => 'A .ppk starts with "PuTTY-User-Key-File-3: ssh-ed25519" and ends with Private-MAC: <hex>.'],
+  ['a documentation sample with EXAMPLE spliced into the body', () => `"privateKey": "${k.pkcs1(rsa).replace(/(-----\n).{8}/, '$1EXAMPLEB').replace(/\n/g, '\\n')}"`],
   ['a short body that decodes to nothing', () => '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----'],
   ['an OpenSSH key block that is not openssh-key-v1', () => `-----BEGIN OPENSSH PRIVATE KEY-----\n${Buffer.alloc(300, 7).toString('base64')}\n-----END OPENSSH PRIVATE KEY-----`],
   ['the word kty in prose', () => 'Set the {kty} member to "RSA" and {kty: whatever} is not JSON.'],

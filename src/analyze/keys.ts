@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, pbkdf2Sync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, pbkdf2Sync, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Artifact, KeyEncoding, KeyFacts } from '../types.js';
 import { cleanArmorBody, quotedContent, toPem, type ArmorBody } from '../detect/armor.js';
 import { describeKeyObject, parseSshPublicKey, publicKeyFromJwk, type PublicKeyFacts } from './public-key.js';
@@ -35,6 +35,10 @@ export async function analyzeKey(artifact: Artifact): Promise<KeyFacts | undefin
         return await analyzePpk(artifact.normalized ?? artifact.raw);
       case 'jwk':
         return artifact.json ? await analyzeJwk(artifact.json) : undefined;
+      case 'ssh-public': {
+        const ssh = await parseSshPublicKey(Buffer.from(artifact.raw, 'base64'));
+        return { kind: 'key', private: false, ...ssh.facts, encrypted: false, encoding: 'ssh-public', confirmed: ssh.confirmed, sshFingerprint: ssh.sshFingerprint, digest: ssh.facts.thumbprint ?? ssh.sshFingerprint };
+      }
     }
   } catch (error) {
     if (isContentError(error)) return undefined;
@@ -79,8 +83,9 @@ async function withBody(artifact: Artifact, analyze: (data: Buffer) => Promise<K
 
 function unconfirmed(body: ArmorBody | undefined, encoding: KeyEncoding, keyType: string): KeyFacts | undefined {
   if (!body || body.base64.length < UNCONFIRMED_MIN_BASE64) return undefined;
-  // Key material is random: a body of few distinct bytes is filler, not a damaged key.
-  if (new Set(Buffer.from(body.base64, 'base64')).size < 64) return undefined;
+  // Key material is random: a body of few distinct bytes is filler, not a damaged key,
+  // and one with EXAMPLE spliced in is a documentation sample (AWS's convention).
+  if (new Set(Buffer.from(body.base64, 'base64')).size < 64 || /EXAMPLE/i.test(body.base64)) return undefined;
   return { kind: 'key', private: true, keyType, encrypted: false, encoding, confirmed: false, digest: sha256(body.base64) };
 }
 
@@ -88,8 +93,35 @@ function fromPublic(facts: PublicKeyFacts, rest: Omit<KeyFacts, 'kind' | 'privat
   return { kind: 'key', private: true, ...facts, ...rest, digest: rest.digest ?? facts.thumbprint ?? '' };
 }
 
+const PUBLIC_ENCODINGS: Record<string, KeyEncoding> = { 'PUBLIC KEY': 'spki', 'RSA PUBLIC KEY': 'pkcs1-public', CERTIFICATE: 'x509' };
+
+/** A public key or a certificate's subject key: read by node:crypto, never reported as private. */
+async function analyzePublicPem(label: string, encoding: KeyEncoding, raw: string): Promise<KeyFacts | undefined> {
+  for (const body of bodies(raw)) {
+    try {
+      const pem = toPem(label, body);
+      let subject: string | undefined;
+      let key: KeyObject;
+      if (encoding === 'x509') {
+        const certificate = new X509Certificate(pem);
+        key = certificate.publicKey;
+        subject = certificate.subject.replace(/\n/g, ', ').slice(0, 200);
+      } else {
+        key = createPublicKey(pem);
+      }
+      const facts = await describeKeyObject(key);
+      return { kind: 'key', private: false, ...facts, encrypted: false, encoding, confirmed: true, digest: facts.thumbprint ?? sha256(body.base64), ...(subject ? { subject } : {}) };
+    } catch (error) {
+      if (!isContentError(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
 async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {
   const label = artifact.label!;
+  const publicEncoding = PUBLIC_ENCODINGS[label];
+  if (publicEncoding) return analyzePublicPem(label, publicEncoding, artifact.raw);
   const known = PEM_ENCODINGS[label] ?? { encoding: 'pkcs8' as const, keyType: 'unknown' };
   const candidates = bodies(artifact.raw);
   for (const body of candidates) {
@@ -172,7 +204,7 @@ async function analyzePpk(text: string): Promise<KeyFacts | undefined> {
 
 const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
-/** A JWK with private members: `d` (RSA, EC, OKP) or `k` (oct). Public JWKs are not private keys. */
+/** A JWK: private with `d` (RSA, EC, OKP) or `k` (oct), public otherwise. */
 async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | undefined> {
   const { kty } = json;
   const extra = {
@@ -190,9 +222,14 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
     return { kind: 'key', private: true, keyType: 'oct', bits: bytes.length * 8, encrypted: false, encoding: 'jwk', confirmed: true, digest, ...extra };
   }
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
-  const d = json.d;
-  if (typeof d !== 'string' || !B64URL.test(d) || isPlaceholder(d)) return undefined;
   const members = Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === 'string')) as JsonWebKey;
+  const d = json.d;
+  if (d === undefined) {
+    // A public JWK: its strength and its algorithm still matter.
+    const facts = await describeKeyObject(publicKeyFromJwk(members));
+    return { kind: 'key', private: false, ...facts, encrypted: false, encoding: 'jwk', confirmed: true, digest: facts.thumbprint ?? '', ...extra };
+  }
+  if (typeof d !== 'string' || !B64URL.test(d) || isPlaceholder(d)) return undefined;
   let facts: PublicKeyFacts;
   try {
     facts = await describeKeyObject(createPrivateKey({ key: members, format: 'jwk' }));

@@ -7,13 +7,20 @@ export function isPrivateKeyLabel(label: string): boolean {
   return /PRIVATE KEY( BLOCK)?$/.test(label);
 }
 
+/** Labels of public keys and certificates, read for their key's strength. */
+export const PUBLIC_LABELS = new Set(['PUBLIC KEY', 'RSA PUBLIC KEY', 'CERTIFICATE']);
+
+function isKeyLabel(label: string): boolean {
+  return isPrivateKeyLabel(label) || PUBLIC_LABELS.has(label);
+}
+
 /** How far past BEGIN the END marker may be (PGP blocks carry subkeys and can be large). */
 function window(label: string): number {
   return label.startsWith('PGP ') ? 1 << 20 : 256 << 10;
 }
 
 /**
- * Finds complete BEGIN…END blocks of private keys. A BEGIN without its END (a truncated
+ * Finds complete BEGIN…END blocks of keys and certificates. A BEGIN without its END (a truncated
  * example) yields nothing; so does a block holding another BEGIN. The END search keeps,
  * per label, the next END position, so a file full of lone BEGIN lines stays linear.
  */
@@ -23,7 +30,7 @@ export function detectArmored(text: string): Artifact[] {
   BEGIN.lastIndex = 0;
   for (let match = BEGIN.exec(text); match; match = BEGIN.exec(text)) {
     const label = match[1]!;
-    if (!isPrivateKeyLabel(label)) continue;
+    if (!isKeyLabel(label)) continue;
     const endMarker = `-----END ${label}-----`;
     const from = match.index + match[0].length;
     let end = nextEnd.get(label);

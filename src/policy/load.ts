@@ -96,6 +96,13 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       logs: files.logs ?? [],
       maxFileSize: parseSize(files.maxFileSize ?? '10MB'),
     },
+    algorithms: { allow: merged.algorithms?.allow ?? [], deny: merged.algorithms?.deny ?? [] },
+    keys: {
+      minRsaBits: merged.keys?.minRsaBits ?? 2048,
+      curves: merged.keys?.curves ?? [],
+      minHmacBits: merged.keys?.minHmacBits ?? 256,
+      trusted: merged.keys?.trusted ?? [],
+    },
     rules: resolveRules(merged.rules ?? {}),
     ignore: merged.ignore ?? [],
   };

@@ -1,5 +1,15 @@
 import { RULES } from '../rules/index.js';
 import { SIZE_PATTERN } from './size.js';
+import { PRESETS } from './presets.js';
+
+const KNOWN_CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'Ed448', 'X25519', 'X448', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1'];
+
+/** An algorithm name; `none` (any casing) and `RSA1_5` cannot be allowed. */
+const ALGORITHM = {
+  type: 'string',
+  pattern: '^(?![nN][oO][nN][eE]$)(?!RSA1_5$)[A-Za-z0-9+_-]{1,40}$',
+  'x-hint': "an algorithm name such as 'ES256' ('none' and 'RSA1_5' are never allowed)",
+};
 
 const SEVERITY_LEVEL = {
   enum: ['error', 'warning', 'note', 'off'],
@@ -70,6 +80,26 @@ export function policySchema(): Record<string, unknown> {
               { type: 'string', pattern: SIZE_PATTERN },
             ],
           },
+        },
+      },
+      algorithms: {
+        type: 'object',
+        description: "Which JOSE `alg` values may appear in JWKs (and, once token rules exist, in token headers). 'none' in any casing and 'RSA1_5' are always denied, whatever this says.",
+        additionalProperties: false,
+        properties: {
+          allow: { type: 'array', description: 'Algorithms that may be used. Most applications need one or two; strict allows asymmetric ones only.', default: PRESETS.recommended.algorithms!.allow, items: ALGORITHM },
+          deny: { type: 'array', description: 'Algorithms refused even if allowed.', default: [], items: { type: 'string', minLength: 1 } },
+        },
+      },
+      keys: {
+        type: 'object',
+        description: 'What makes a key strong enough, and which keys are in production.',
+        additionalProperties: false,
+        properties: {
+          minRsaBits: { type: 'integer', minimum: 1024, maximum: 16384, description: 'Smallest RSA modulus, in bits (RFC 7518 3.3; NIST allows 2048 until 2030; strict asks 3072).', default: 2048, 'x-hint': 'a whole number of bits from 1024 to 16384' },
+          curves: { type: 'array', description: 'Elliptic curves keys may use. secp256k1 and the brainpool curves only when listed.', default: PRESETS.recommended.keys!.curves, items: { enum: KNOWN_CURVES, 'x-hint': `a curve: ${KNOWN_CURVES.join(', ')}` } },
+          minHmacBits: { type: 'integer', minimum: 128, maximum: 4096, description: 'Smallest symmetric (oct) key, in bits; never less than the hash of the algorithm the key names (384 for HS384, 512 for HS512; RFC 7518 3.2).', default: 256, 'x-hint': 'a whole number of bits from 128 to 4096' },
+          trusted: GLOBS("Repository paths of JWKS or PEM files holding the organisation's production public keys. A private key found anywhere whose public half is among them is reported as live.", []),
         },
       },
       rules: {

@@ -10,6 +10,8 @@ export interface PolicyDocument {
     logs?: string[];
     maxFileSize?: string | number;
   };
+  algorithms?: { allow?: string[]; deny?: string[] };
+  keys?: { minRsaBits?: number; curves?: string[]; minHmacBits?: number; trusted?: string[] };
   rules?: Record<string, SeverityLevel | ({ severity?: SeverityLevel } & Record<string, unknown>)>;
   ignore?: IgnoreEntry[];
 }
@@ -36,6 +38,8 @@ export interface Policy {
     logs: string[];
     maxFileSize: number;
   };
+  algorithms: { allow: string[]; deny: string[] };
+  keys: { minRsaBits: number; curves: string[]; minHmacBits: number; trusted: string[] };
   rules: Record<string, RuleSetting>;
   ignore: IgnoreEntry[];
 }

@@ -19,6 +19,8 @@ export const privateKey: Rule = {
       '',
       'An encrypted key is reported at the `encryptedSeverity` option (warning by default): its passphrase is one more secret that must never sit beside it.',
       'If the key is a deliberate test fixture, generate it at test time instead, or add an `ignore` entry with a reason to the policy.',
+      '',
+      'When the policy names production public keys (`keys.trusted`), a private key whose public half is one of them is reported as a **live key**, always as an error: rotate it at once.',
     ].join('\n'),
     options: {
       encryptedSeverity: {
@@ -28,9 +30,14 @@ export const privateKey: Rule = {
       },
     },
   },
-  check({ facts, severity, options }): RuleReport[] {
+  check({ facts, severity, options, trusted }): RuleReport[] {
     if (facts.kind !== 'key' || !facts.private) return [];
     const key = facts as KeyFacts;
+    const live = key.thumbprint ? trusted.get(key.thumbprint) : undefined;
+    if (live) {
+      const which = `${live.description}${live.kid ? ` with kid '${live.kid}'` : ''} in ${live.file}`;
+      return [{ message: `LIVE KEY: ${describeKey(key)} is the private half of the trusted production key (${which}). Rotate it now: revoke it, publish a new key, and treat everything it signed as suspect.`, severity: 'error' }];
+    }
     const configured = key.encrypted ? (options.encryptedSeverity as Severity | 'off') : severity;
     // A body no parser accepts may be a damaged key or an unusual type: report it, one level lower.
     const reportSeverity = configured === 'off' || key.confirmed ? configured : LOWER[configured];

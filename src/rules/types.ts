@@ -1,3 +1,5 @@
+import type { TrustedKeys } from '../analyze/trusted.js';
+import type { Policy } from '../policy/types.js';
 import type { Artifact, Facts, Severity, SeverityLevel, TextUnit } from '../types.js';
 
 /** JSON Schema fragment for one rule option; every option has a default and a description. */
@@ -28,6 +30,9 @@ export interface RuleContext {
   /** The severity the policy gives this rule. */
   severity: Severity;
   options: Record<string, unknown>;
+  policy: Policy;
+  /** Production keys from `keys.trusted`, by thumbprint. */
+  trusted: TrustedKeys;
 }
 
 export interface RuleReport {

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { detectArtifacts } from '../detect/index.js';
+import { analyzeKey } from './keys.js';
+import { keySize } from './describe.js';
+
+/** A production key named by the policy's `keys.trusted`. */
+export interface TrustedKey {
+  thumbprint: string;
+  /** Repository path of the file that lists it. */
+  file: string;
+  kid?: string;
+  /** "EC P-256" and the like. */
+  description: string;
+}
+
+export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
+
+/**
+ * Reads the policy's trusted key files (JWKS, PEM public keys, certificates) and indexes
+ * their keys by RFC 7638 thumbprint. A path outside the repository, a missing file or a
+ * file with no readable key is a user error that names the policy entry.
+ */
+export async function loadTrustedKeys(paths: string[], base: string): Promise<TrustedKeys> {
+  const keys = new Map<string, TrustedKey>();
+  const root = path.resolve(base);
+  for (const [index, entry] of paths.entries()) {
+    const where = `policy keys.trusted[${index}] '${entry}'`;
+    const file = path.resolve(root, entry);
+    if (file !== root && !file.startsWith(root + path.sep)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new UserError('ERR_TRUSTED_KEYS', `${where}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message})`);
+    }
+    const relative = path.relative(root, file).split(path.sep).join('/');
+    let found = 0;
+    for (const artifact of detectArtifacts(text)) {
+      const facts = await analyzeKey(artifact);
+      if (!facts?.thumbprint || facts.thumbprintKind !== 'jwk-sha256') continue;
+      found++;
+      keys.set(facts.thumbprint, { thumbprint: facts.thumbprint, file: relative, ...(facts.kid ? { kid: facts.kid } : {}), description: keySize(facts) });
+    }
+    if (found === 0) throw new UserError('ERR_TRUSTED_KEYS', `${where}: holds no public key jwt-guard can read (expected a JWKS, a JWK, PEM public keys or certificates)`);
+  }
+  return keys;
+}

@@ -1,0 +1,53 @@
+/**
+ * What jwt-guard knows about JOSE algorithms (RFC 7518, RFC 8037, RFC 8812, RFC 9864):
+ * which key each needs, and the policy judgement shared by every rule that meets an
+ * `alg` (JWK `alg` now, token headers later).
+ */
+
+/** Never allowed, whatever the policy says: RFC 8725 2.1/3.2 (`none`) and padding-oracle attacks (`RSA1_5`). */
+export const ALWAYS_DENIED = ['none', 'RSA1_5'] as const;
+
+export const SIGNING_ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const SIGNING_HMAC = ['HS256', 'HS384', 'HS512'];
+export const KEY_MANAGEMENT_ASYMMETRIC = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'];
+export const KEY_MANAGEMENT_SYMMETRIC = ['A128KW', 'A192KW', 'A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'dir', 'PBES2-HS256+A128KW', 'PBES2-HS384+A192KW', 'PBES2-HS512+A256KW'];
+
+export interface AlgorithmPolicy {
+  allow: string[];
+  deny: string[];
+}
+
+export type AlgorithmVerdict = { allowed: true } | { allowed: false; reason: string };
+
+/** Judges one `alg` value against the policy. `none` is caught in any casing. */
+export function judgeAlgorithm(alg: string, policy: AlgorithmPolicy): AlgorithmVerdict {
+  if (alg.toLowerCase() === 'none') return { allowed: false, reason: `'${alg}' means no signature at all, and is never allowed (RFC 8725 3.2)` };
+  if (alg === 'RSA1_5') return { allowed: false, reason: "'RSA1_5' (RSAES-PKCS1-v1_5) is open to padding-oracle attacks and is never allowed (RFC 8725 3.2); use RSA-OAEP-256" };
+  if (policy.deny.includes(alg)) return { allowed: false, reason: `'${alg}' is in algorithms.deny` };
+  if (!policy.allow.includes(alg)) return { allowed: false, reason: `'${alg}' is not in algorithms.allow [${policy.allow.join(', ')}]` };
+  return { allowed: true };
+}
+
+/** The key an algorithm needs: its type, and for EC/OKP the curves it may use. */
+export interface KeyRequirement {
+  keyTypes: string[];
+  curves?: string[];
+  /** Minimum key size for symmetric keys, in bits (the hash or key-wrap size). */
+  minBits?: number;
+}
+
+const EC_CURVE: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', ES256K: 'secp256k1' };
+
+export function keyRequirement(alg: string): KeyRequirement | undefined {
+  if (/^(RS|PS)(256|384|512)$/.test(alg) || alg.startsWith('RSA-OAEP') || alg === 'RSA1_5') return { keyTypes: ['RSA', 'RSA-PSS'] };
+  if (EC_CURVE[alg]) return { keyTypes: ['EC'], curves: [EC_CURVE[alg]!] };
+  if (alg === 'EdDSA') return { keyTypes: ['Ed25519', 'Ed448'] };
+  if (alg === 'Ed25519' || alg === 'Ed448') return { keyTypes: [alg] };
+  if (alg.startsWith('ECDH-ES')) return { keyTypes: ['EC', 'X25519', 'X448'], curves: ['P-256', 'P-384', 'P-521', 'X25519', 'X448'] };
+  const hmac = /^HS(256|384|512)$/.exec(alg);
+  if (hmac) return { keyTypes: ['oct'], minBits: Number(hmac[1]) };
+  const wrap = /^A(128|192|256)(GCM)?KW$/.exec(alg);
+  if (wrap) return { keyTypes: ['oct'], minBits: Number(wrap[1]) };
+  if (alg === 'dir' || alg.startsWith('PBES2-')) return { keyTypes: ['oct'] };
+  return undefined;
+}

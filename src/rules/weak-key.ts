@@ -1,0 +1,65 @@
+import { describeKey } from '../analyze/describe.js';
+import type { Policy } from '../policy/types.js';
+import type { KeyFacts } from '../types.js';
+import { keyRequirement } from './algorithms.js';
+import type { Rule } from './types.js';
+
+const MONTGOMERY_OR_EDWARDS = new Set(['Ed25519', 'Ed448', 'X25519', 'X448']);
+
+/** Every reason a key is too weak for the policy, or unfit for the algorithm it names. */
+export function keyWeaknesses(key: KeyFacts, keys: Policy['keys']): string[] {
+  const problems: string[] = [];
+  const { keyType, bits, curve } = key;
+  if ((keyType === 'RSA' || keyType === 'RSA-PSS' || keyType === 'ElGamal') && bits !== undefined && bits < keys.minRsaBits) {
+    problems.push(`its ${bits}-bit modulus is below keys.minRsaBits (${keys.minRsaBits})`);
+  }
+  if ((keyType === 'EC' || keyType === 'ECDH' || MONTGOMERY_OR_EDWARDS.has(keyType)) && curve && !keys.curves.includes(curve)) {
+    problems.push(`curve ${curve} is not in keys.curves [${keys.curves.join(', ')}]`);
+  }
+  if (keyType === 'DSA') problems.push('DSA is weak at any size: FIPS 186-5 withdrew it for signing and JOSE has no DSA algorithm');
+  if (keyType === 'oct' && bits !== undefined) {
+    const hash = key.alg ? keyRequirement(key.alg)?.minBits : undefined;
+    const needed = Math.max(keys.minHmacBits, hash ?? 0);
+    if (bits < needed) {
+      const why = hash && hash >= keys.minHmacBits ? `${key.alg} needs a key at least as long as its hash (RFC 7518 3.2)` : 'keys.minHmacBits';
+      problems.push(`its ${bits} bits are fewer than ${needed} (${why})`);
+    }
+  }
+  if (key.alg) {
+    const requirement = keyRequirement(key.alg);
+    if (requirement && !requirement.keyTypes.includes(keyType)) {
+      problems.push(`its alg ${key.alg} needs ${requirement.keyTypes.length > 1 ? 'one of ' : 'a '}${requirement.keyTypes.join(', ')} key, and one key must serve one algorithm (RFC 8725 3.1)`);
+    } else if (requirement?.curves && curve && !requirement.curves.includes(curve)) {
+      problems.push(`its alg ${key.alg} needs curve ${requirement.curves.join(' or ')}, not ${curve}`);
+    }
+  }
+  return problems;
+}
+
+/** Keys too small, on disallowed curves, of a withdrawn type, or unfit for their own `alg`. */
+export const weakKey: Rule = {
+  meta: {
+    id: 'weak-key',
+    description:
+      'A key too weak for the policy: RSA under keys.minRsaBits, an EC curve outside keys.curves, DSA, a symmetric key under keys.minHmacBits or its algorithm\'s hash, or a JWK whose alg does not fit the key. Private keys, public keys, certificates, SSH keys and JWKs alike.',
+    defaultSeverity: 'error',
+    securitySeverity: 7.5,
+    help: [
+      'A weak key can be broken or forged, and a key used with the wrong algorithm invites confusion attacks.',
+      '',
+      '- **RSA** keys need at least 2048 bits (RFC 7518 3.3; NIST SP 800-131A allows 2048 until 2030; the `strict` preset asks 3072).',
+      '- **EC** keys must use an allowed curve: P-256, P-384, P-521, or the Ed25519/Ed448 family by default; secp256k1 only when the policy lists it.',
+      '- **DSA** is weak at any size.',
+      '- **HMAC** (`oct`) keys must be at least as long as the hash they feed: 256 bits for HS256, 384 for HS384, 512 for HS512 (RFC 7518 3.2).',
+      '- A JWK\'s `alg` must fit its key (ES256 needs P-256, RS256 an RSA key, HS256 an oct key): one key, one algorithm (RFC 8725 3.1).',
+      '',
+      '**What to do:** generate a new key that meets the policy (for instance EC P-256 or Ed25519), publish it, move signers to it, then retire the weak one. Where a weak public key belongs to someone else, tell them.',
+    ].join('\n'),
+  },
+  check({ facts, policy }) {
+    if (facts.kind !== 'key' || !facts.confirmed) return [];
+    const problems = keyWeaknesses(facts, policy.keys);
+    if (problems.length === 0) return [];
+    return [{ message: `${describeKey(facts)} is weak: ${problems.join('; ')}. Replace it with a key the policy accepts and retire this one.` }];
+  },
+};
