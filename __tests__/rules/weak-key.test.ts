@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { renderSarif } from '../../src/report/sarif.js';
 import * as k from '../helpers/keys.js';
 import { findingsIn } from '../helpers/scan.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
@@ -25,6 +26,7 @@ const cases: Array<[string, () => string, string | null]> = [
   ['secp256k1 public key', () => k.spki(pair({ type: 'ec', curve: 'secp256k1' }).publicKey), 'curve secp256k1 is not in keys.curves'],
   ['Ed25519 authorized_keys line', () => k.sshPublicLine(pair({ type: 'ed25519' }).privateKey), null],
   ['Ed448 public key', () => k.spki(pair({ type: 'ed448' }).publicKey), null],
+  ['X25519 public JWK', () => JSON.stringify(generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' })), null],
   ['DSA 2048 public key', () => k.spki(pair({ type: 'dsa', bits: 2048 }).publicKey), 'DSA is weak at any size'],
   ['DSA 2048 private key', () => k.pkcs8(pair({ type: 'dsa', bits: 2048 }).privateKey), 'DSA is weak at any size'],
   ['HMAC key of 31 bytes', () => oct(31), 'its 248 bits are fewer than 256 (keys.minHmacBits)'],
@@ -86,5 +88,17 @@ describe('weak-key: policy knobs', () => {
 
   it('is silent when off', async () => {
     expect(await weak(oct(8), { rules: { 'weak-key': 'off' } })).toEqual([]);
+  });
+});
+
+describe('weak-key in reports', () => {
+  it('carries its rule id into SARIF, where the rule says what to do', async () => {
+    const findings = await weak(k.spki(pair({ type: 'rsa', bits: 1024 }).publicKey));
+    const sarif = JSON.parse(renderSarif({ findings }));
+    const [result] = sarif.runs[0].results;
+    const rule = sarif.runs[0].tool.driver.rules[result.ruleIndex];
+    expect(rule.id).toBe('weak-key');
+    expect(rule.help.markdown).toContain('**What to do:**');
+    expect(result.properties.artifact).toMatchObject({ keyType: 'RSA', bits: 1024, private: false, thumbprint: expect.any(String) });
   });
 });
