@@ -11,6 +11,7 @@ import { runCli, type CliIo } from '../src/cli/cli.js';
 import { runAction } from './helpers/action.js';
 import * as k from './helpers/keys.js';
 import { tempTree } from './helpers/scan.js';
+import * as t from './helpers/tokens.js';
 
 const rsa = k.keyPair({ type: 'rsa', bits: 2048 }, true).privateKey;
 const ec = k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey;
@@ -36,6 +37,18 @@ const files: Record<string, string> = {
   'app.log': `2026-11-23 loaded ${JSON.stringify(k.jwk(ed))}\n`,
 };
 
+const claimSecret = `hunter2-${randomBytes(6).toString('hex')}`;
+const weakHmacSecret = 'sunshine';
+const tokens = {
+  committed: await t.es256(t.goodClaims({ db_password: claimSecret, email: 'ada@example.test' })),
+  weak: await t.hmac(weakHmacSecret, t.goodClaims({ sub: '1042' })),
+  logged: await t.es256(),
+  url: await t.es256(t.goodClaims({ exp: undefined })),
+  encrypted: await t.jwe(),
+};
+files['config/tokens.json'] = JSON.stringify({ service: tokens.committed, legacy: tokens.weak, encrypted: tokens.encrypted });
+files['logs/requests.log'] = `GET /api Authorization: Bearer ${tokens.logged}\nGET https://app.example.test/cb?access_token=${tokens.url}\n`;
+
 /** Every 24-character window (stride 6) of every base64 run in the fixtures, and the private members in other encodings. */
 function needles(): string[] {
   const out = new Set<string>();
@@ -56,6 +69,9 @@ function needles(): string[] {
       out.add(bytes.toString('hex').toUpperCase().slice(0, 32));
     }
   }
+  out.add(claimSecret);
+  out.add(weakHmacSecret);
+  out.add('ada@example.test');
   out.add(octSecret.toString('hex'));
   out.add(octSecret.toString('base64').slice(0, 24));
   out.add(octSecret.toString('base64url').slice(0, 24));
@@ -89,8 +105,11 @@ describe('redaction', () => {
       outputs['action outputs'] = JSON.stringify(action.outputs);
       outputs['action sarif'] = readFileSync(path.join(repo.dir, 'out.sarif'), 'utf8');
 
-      // the scan really found every file's key, so the outputs had every chance to leak
-      expect(JSON.parse(outputs.json!).findings.filter((f: { ruleId: string }) => f.ruleId === 'private-key').map((f: { file: string }) => f.file).sort()).toEqual([...Object.keys(files), "jwk/jwks.json", "jwk/jwks.json", "jwk/jwks.json"].sort());
+      // the scan really found every key and every token, with every token rule, so the outputs had every chance to leak
+      const found = JSON.parse(outputs.json!).findings as Array<{ ruleId: string; file: string }>;
+      const keyFiles = Object.keys(files).filter((f) => !f.startsWith('config/tokens') && !f.startsWith('logs/'));
+      expect(found.filter((f) => f.ruleId === 'private-key').map((f) => f.file).sort()).toEqual([...keyFiles, 'jwk/jwks.json', 'jwk/jwks.json', 'jwk/jwks.json'].sort());
+      expect(new Set(found.map((f) => f.ruleId))).toEqual(new Set(['private-key', 'weak-key', 'committed-token', 'token-in-log', 'token-in-url', 'token-lifetime', 'missing-claim', 'sensitive-claim', 'weak-secret']));
       for (const [name, output] of Object.entries(outputs)) {
         expect({ name, leaked: leaks(output, list) }).toEqual({ name, leaked: [] });
       }

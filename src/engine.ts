@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { analyzeKey } from './analyze/keys.js';
+import { analyzeToken } from './analyze/tokens.js';
+import { tokenSummary } from './analyze/describe.js';
 import type { TrustedKeys } from './analyze/trusted.js';
 import { detectArtifacts } from './detect/index.js';
 import type { Policy } from './policy/types.js';
@@ -18,13 +20,20 @@ export function fingerprint(ruleId: string, file: string, digest: string): strin
 }
 
 export async function analyzeArtifact(artifact: Artifact): Promise<Facts | undefined> {
+  if (artifact.type === 'jwt' || artifact.type === 'jwe') return analyzeToken(artifact);
   return analyzeKey(artifact);
 }
 
-/** Facts that may be shown: everything but the digest (which only feeds fingerprints). */
+/**
+ * Facts that may be shown. Keys: everything but the digest. Tokens: the header's
+ * non-secret members and the registered claims that say whose and how long, never the
+ * token, its signature or its other claims.
+ */
 function publicFacts(artifact: Artifact, facts: Facts): Finding['artifact'] {
+  const base = { type: artifact.type, ...(artifact.label ? { label: artifact.label } : {}) };
+  if (facts.kind === 'token') return { ...base, ...tokenSummary(facts), ...(artifact.urlParameter ? { urlParameter: artifact.urlParameter } : {}) };
   const { digest: _digest, kind: _kind, ...rest } = facts;
-  return { type: artifact.type, ...(artifact.label ? { label: artifact.label } : {}), ...rest };
+  return { ...base, ...rest };
 }
 
 export interface UnitResult {
@@ -35,7 +44,15 @@ export interface UnitResult {
 const NO_TRUSTED_KEYS: TrustedKeys = new Map();
 
 /** detect → analyze → rules → inline suppressions, for one text unit. */
-export async function scanUnit(unit: TextUnit, policy: Policy, trusted: TrustedKeys = NO_TRUSTED_KEYS): Promise<UnitResult> {
+export interface UnitContext {
+  trusted?: TrustedKeys;
+  /** Seconds since the epoch; defaults to the current time. */
+  now?: number;
+}
+
+export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitContext = {}): Promise<UnitResult> {
+  const trusted = context.trusted ?? NO_TRUSTED_KEYS;
+  const now = context.now ?? Math.floor(Date.now() / 1000);
   const artifacts = detectArtifacts(unit.text);
   if (artifacts.length === 0) return { findings: [], suppressed: [] };
   const starts = lineStarts(unit.text);
@@ -48,7 +65,9 @@ export async function scanUnit(unit: TextUnit, policy: Policy, trusted: TrustedK
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!setting || setting.severity === 'off') continue;
-      for (const report of rule.check({ unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted })) {
+      const context = { unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted, now };
+      const reports = await rule.check(context);
+      for (const report of reports) {
         const severity = report.severity ?? setting.severity;
         if (severity === 'off') continue;
         findings.push({

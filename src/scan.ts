@@ -18,6 +18,8 @@ export interface ScanOptions {
   baseline?: ReadonlySet<string>;
   /** Extra units to scan besides the files (stdin log, provided tokens). */
   extraUnits?: TextUnit[];
+  /** The clock, in seconds since the epoch (tests fix it). */
+  now?: number;
   /** False to scan only the extra units. */
   scanFiles?: boolean;
   /** Files read at once. */
@@ -53,7 +55,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let binaryFiles = 0;
 
   const collect = async (unit: TextUnit) => {
-    const result = await scanUnit(unit, policy, options.trusted);
+    const result = await scanUnit(unit, policy, { ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) });
     findings.push(...result.findings);
     suppressedFindings.push(...result.suppressed);
   };

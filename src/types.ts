@@ -21,7 +21,7 @@ export interface Span {
   end: number;
 }
 
-export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public';
+export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public' | 'jwt' | 'jwe';
 
 /** What a detector found: where, and the raw text. Never decides policy. */
 export interface Artifact {
@@ -35,6 +35,8 @@ export interface Artifact {
   normalized?: string;
   /** Parsed JSON object for `jwk`. */
   json?: Record<string, unknown>;
+  /** For tokens in a URL: the query or fragment parameter that holds it. */
+  urlParameter?: string;
 }
 
 export type KeyEncoding =
@@ -82,7 +84,24 @@ export interface KeyFacts {
   subject?: string;
 }
 
-export type Facts = KeyFacts;
+/** Facts about a JWS or JWE, decoded by jose. Header and claims are untrusted input. */
+export interface TokenFacts {
+  kind: 'token';
+  format: 'jws' | 'jwe';
+  header: Record<string, unknown>;
+  /** The JWT claims set, when the JWS payload is a JSON object. */
+  claims?: Record<string, unknown>;
+  alg: string;
+  enc?: string;
+  /** The first characters of the token (its header), never the payload or the signature. */
+  preview: string;
+  /** SHA-256 of the token, for fingerprints. */
+  digest: string;
+  /** Kept for rules that must recompute over the token (weak-secret); never reported. */
+  token: string;
+}
+
+export type Facts = KeyFacts | TokenFacts;
 
 export interface Location {
   line: number;

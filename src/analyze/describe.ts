@@ -1,4 +1,4 @@
-import type { KeyFacts } from '../types.js';
+import type { KeyFacts, TokenFacts } from '../types.js';
 
 const ENCODING_NAMES: Record<KeyFacts['encoding'], string> = {
   pkcs1: 'PKCS#1 PEM',
@@ -37,4 +37,39 @@ export function describeKey(facts: KeyFacts): string {
   if (facts.alg) details.push(`alg ${facts.alg}`);
   if (facts.subject) details.push(`subject ${facts.subject}`);
   return `${what} (${details.join(', ')})`;
+}
+
+const text = (value: unknown, max = 80) => (typeof value === 'string' ? (value.length > max ? `${value.slice(0, max)}…` : value) : undefined);
+const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e11 ? new Date(value * 1000).toISOString().replace('.000Z', 'Z') : undefined);
+
+/**
+ * The non-secret facts of a token, for messages and reports: header members that name
+ * the algorithm and key, and the registered claims that say who issued it, for whom, and
+ * when. Subjects and private claims are left out (they may be personal data).
+ */
+export function tokenSummary(facts: TokenFacts): Record<string, unknown> {
+  const out: Record<string, unknown> = { format: facts.format, alg: text(facts.alg, 32), preview: facts.preview };
+  const { header, claims } = facts;
+  if (facts.enc) out.enc = text(facts.enc, 32);
+  for (const name of ['typ', 'kid', 'cty']) if (text(header[name])) out[name] = text(header[name]);
+  if (claims) {
+    if (text(claims.iss)) out.iss = text(claims.iss);
+    const aud = Array.isArray(claims.aud) ? claims.aud.map((a) => text(a)).filter(Boolean).slice(0, 5) : text(claims.aud);
+    if (aud && (!Array.isArray(aud) || aud.length > 0)) out.aud = aud;
+    for (const name of ['exp', 'iat', 'nbf']) if (time(claims[name])) out[name] = time(claims[name]);
+  }
+  return out;
+}
+
+/** "JWT (alg HS256, kid 'k1', iss 'https://id.example', aud 'api', exp 2026-11-24T10:00:00Z, eyJhbGciOiJI…)" */
+export function describeToken(facts: TokenFacts): string {
+  const summary = tokenSummary(facts);
+  const details: string[] = [`alg ${summary.alg}`];
+  if (summary.enc) details.push(`enc ${summary.enc}`);
+  if (summary.kid) details.push(`kid '${summary.kid}'`);
+  if (summary.iss) details.push(`iss '${summary.iss}'`);
+  if (summary.aud) details.push(`aud ${Array.isArray(summary.aud) ? `[${(summary.aud as string[]).join(', ')}]` : `'${summary.aud}'`}`);
+  if (summary.exp) details.push(`exp ${summary.exp}`);
+  details.push(facts.preview);
+  return `${facts.format === 'jwe' ? 'JWE' : 'JWT'} (${details.join(', ')})`;
 }

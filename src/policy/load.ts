@@ -8,6 +8,7 @@ import { RULES } from '../rules/index.js';
 import { PRESETS } from './presets.js';
 import { policySchema } from './schema.js';
 import { parseSize } from './size.js';
+import { parseDuration } from './duration.js';
 import type { Policy, PolicyDocument, RuleSetting } from './types.js';
 import { lineStarts, position } from '../util/lines.js';
 
@@ -102,6 +103,14 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       curves: merged.keys?.curves ?? [],
       minHmacBits: merged.keys?.minHmacBits ?? 256,
       trusted: merged.keys?.trusted ?? [],
+    },
+    tokens: {
+      maxLifetime: parseDuration(merged.tokens?.maxLifetime ?? '24h'),
+      requiredClaims: merged.tokens?.requiredClaims ?? [],
+      allowedKeyHeaders: merged.tokens?.allowedKeyHeaders ?? [],
+      secretClaims: merged.tokens?.secretClaims ?? [],
+      personalClaims: merged.tokens?.personalClaims ?? [],
+      allowPersonalData: merged.tokens?.allowPersonalData ?? false,
     },
     rules: resolveRules(merged.rules ?? {}),
     ignore: merged.ignore ?? [],

@@ -1,6 +1,16 @@
 import { KEY_MANAGEMENT_ASYMMETRIC, KEY_MANAGEMENT_SYMMETRIC, SIGNING_ASYMMETRIC, SIGNING_HMAC } from '../rules/algorithms.js';
 import type { PolicyDocument } from './types.js';
 
+/** Claim names that carry secrets: matched case-insensitively, ignoring `_` and `-`, also as a suffix (`db_password`). */
+export const SECRET_CLAIMS = [
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'client_secret', 'api_key', 'apikey', 'api_secret', 'access_key', 'secret_key',
+  'private_key', 'privkey', 'credentials', 'credit_card', 'card_number', 'cvv', 'cvc', 'pin', 'ssn', 'social_security_number',
+  'national_id', 'passport_number', 'tax_id', 'iban', 'refresh_token',
+];
+
+/** Claim names that carry personal data: reported unless tokens.allowPersonalData. */
+export const PERSONAL_CLAIMS = ['email', 'email_address', 'phone', 'phone_number', 'mobile', 'address', 'street_address', 'birthdate', 'date_of_birth', 'dob', 'ip', 'ip_address'];
+
 /** Curves allowed by default: the NIST curves and the Edwards/Montgomery family of RFC 8037. */
 export const DEFAULT_CURVES = ['P-256', 'P-384', 'P-521', 'Ed25519', 'Ed448', 'X25519', 'X448'];
 
@@ -18,6 +28,14 @@ export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
       deny: [],
     },
     keys: { minRsaBits: 2048, curves: DEFAULT_CURVES, minHmacBits: 256, trusted: [] },
+    tokens: {
+      maxLifetime: '24h',
+      requiredClaims: ['iss', 'aud', 'exp'],
+      allowedKeyHeaders: [],
+      secretClaims: SECRET_CLAIMS,
+      personalClaims: PERSONAL_CLAIMS,
+      allowPersonalData: false,
+    },
     rules: {},
     ignore: [],
   },
@@ -26,6 +44,7 @@ export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
     // Asymmetric algorithms only: a shared secret signs as well as it verifies.
     algorithms: { allow: [...SIGNING_ASYMMETRIC, 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'] },
     keys: { minRsaBits: 3072 },
+    tokens: { maxLifetime: '1h', requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'] },
     rules: {
       'private-key': { severity: 'error', encryptedSeverity: 'error' },
     },

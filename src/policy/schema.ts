@@ -1,6 +1,7 @@
 import { RULES } from '../rules/index.js';
 import { SIZE_PATTERN } from './size.js';
 import { PRESETS } from './presets.js';
+import { DURATION_PATTERN } from './duration.js';
 
 const KNOWN_CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'Ed448', 'X25519', 'X448', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1'];
 
@@ -100,6 +101,32 @@ export function policySchema(): Record<string, unknown> {
           curves: { type: 'array', description: 'Elliptic curves keys may use. secp256k1 and the brainpool curves only when listed.', default: PRESETS.recommended.keys!.curves, items: { enum: KNOWN_CURVES, 'x-hint': `a curve: ${KNOWN_CURVES.join(', ')}` } },
           minHmacBits: { type: 'integer', minimum: 128, maximum: 4096, description: 'Smallest symmetric (oct) key, in bits; never less than the hash of the algorithm the key names (384 for HS384, 512 for HS512; RFC 7518 3.2).', default: 256, 'x-hint': 'a whole number of bits from 128 to 4096' },
           trusted: GLOBS("Repository paths of JWKS or PEM files holding the organisation's production public keys. A private key found anywhere whose public half is among them is reported as live.", []),
+        },
+      },
+      tokens: {
+        type: 'object',
+        description: 'What every token jwt-guard sees (found in files and logs, checked, or minted) must be like.',
+        additionalProperties: false,
+        properties: {
+          maxLifetime: {
+            description: "Longest allowed lifetime, judged from iat to exp: a duration such as '10m', '1h' or '24h' (strict: 1h).",
+            default: '24h',
+            'x-hint': "a duration such as '10m', '1h30m' or '24h'",
+            anyOf: [
+              { type: 'integer', minimum: 1 },
+              { type: 'string', pattern: DURATION_PATTERN },
+            ],
+          },
+          requiredClaims: { type: 'array', description: 'Claims every token must carry (strict adds iat and jti). RFC 8725 3.9: a token without aud must be rejected.', default: ['iss', 'aud', 'exp'], items: { type: 'string', minLength: 1 } },
+          allowedKeyHeaders: {
+            type: 'array',
+            description: 'Key-carrying headers (jku, x5u, jwk, x5c) a token may have. Each lets the token choose its own key or key URL, so none is allowed by default.',
+            default: [],
+            items: { enum: ['jku', 'x5u', 'jwk', 'x5c'], 'x-hint': "one of 'jku', 'x5u', 'jwk', 'x5c'" },
+          },
+          secretClaims: { type: 'array', description: 'Claim names that carry secrets (matched case-insensitively, ignoring _ and -, also as a suffix).', default: PRESETS.recommended.tokens!.secretClaims, items: { type: 'string', minLength: 1 } },
+          personalClaims: { type: 'array', description: 'Claim names that carry personal data.', default: PRESETS.recommended.tokens!.personalClaims, items: { type: 'string', minLength: 1 } },
+          allowPersonalData: { type: 'boolean', description: 'Whether tokens may carry the personal data claims (tokens are signed, not encrypted: anyone holding one can read it).', default: false },
         },
       },
       rules: {

@@ -12,6 +12,14 @@ export interface PolicyDocument {
   };
   algorithms?: { allow?: string[]; deny?: string[] };
   keys?: { minRsaBits?: number; curves?: string[]; minHmacBits?: number; trusted?: string[] };
+  tokens?: {
+    maxLifetime?: string | number;
+    requiredClaims?: string[];
+    allowedKeyHeaders?: string[];
+    secretClaims?: string[];
+    personalClaims?: string[];
+    allowPersonalData?: boolean;
+  };
   rules?: Record<string, SeverityLevel | ({ severity?: SeverityLevel } & Record<string, unknown>)>;
   ignore?: IgnoreEntry[];
 }
@@ -40,6 +48,15 @@ export interface Policy {
   };
   algorithms: { allow: string[]; deny: string[] };
   keys: { minRsaBits: number; curves: string[]; minHmacBits: number; trusted: string[] };
+  tokens: {
+    /** Seconds. */
+    maxLifetime: number;
+    requiredClaims: string[];
+    allowedKeyHeaders: string[];
+    secretClaims: string[];
+    personalClaims: string[];
+    allowPersonalData: boolean;
+  };
   rules: Record<string, RuleSetting>;
   ignore: IgnoreEntry[];
 }

@@ -1,12 +1,12 @@
-import { describeKey } from '../analyze/describe.js';
+import { describeKey, describeToken } from '../analyze/describe.js';
 import { judgeAlgorithm } from './algorithms.js';
 import type { Rule } from './types.js';
 
-/** An `alg` outside the policy: in a JWK now, in token headers once the token rules exist. */
+/** An `alg` outside the policy, in a token header or a JWK. */
 export const disallowedAlgorithm: Rule = {
   meta: {
     id: 'disallowed-algorithm',
-    description: "A JWK alg (or token header alg) outside algorithms.allow, or in algorithms.deny; 'none' in any casing and 'RSA1_5' are never allowed.",
+    description: "A token header alg or a JWK alg outside algorithms.allow, or in algorithms.deny; 'none' in any casing and 'RSA1_5' are never allowed.",
     defaultSeverity: 'error',
     securitySeverity: 8.0,
     help: [
@@ -16,9 +16,10 @@ export const disallowedAlgorithm: Rule = {
     ].join('\n'),
   },
   check({ facts, policy }) {
-    if (facts.kind !== 'key' || !facts.alg) return [];
+    if (!facts.alg) return [];
     const verdict = judgeAlgorithm(facts.alg, policy.algorithms);
     if (verdict.allowed) return [];
-    return [{ message: `${describeKey(facts)} names a disallowed algorithm: ${verdict.reason}.` }];
+    const what = facts.kind === 'token' ? describeToken(facts) : describeKey(facts);
+    return [{ message: `${what} names a disallowed algorithm: ${verdict.reason}.` }];
   },
 };

@@ -2,9 +2,27 @@ import type { Rule, RuleMeta } from './types.js';
 import { privateKey } from './private-key.js';
 import { weakKey } from './weak-key.js';
 import { disallowedAlgorithm } from './disallowed-algorithm.js';
+import { committedToken, tokenInLog, tokenInUrl } from './token-placement.js';
+import { tokenLifetime } from './token-lifetime.js';
+import { missingClaim } from './missing-claim.js';
+import { insecureHeader } from './insecure-header.js';
+import { sensitiveClaim } from './sensitive-claim.js';
+import { weakSecret } from './weak-secret.js';
 
 /** Every rule, in the order they are reported in SARIF and the README. Adding a rule: one file, one entry here. */
-export const RULES: readonly Rule[] = [privateKey, weakKey, disallowedAlgorithm];
+export const RULES: readonly Rule[] = [
+  privateKey,
+  weakKey,
+  disallowedAlgorithm,
+  committedToken,
+  tokenInLog,
+  tokenInUrl,
+  tokenLifetime,
+  missingClaim,
+  insecureHeader,
+  sensitiveClaim,
+  weakSecret,
+];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));
 

@@ -1,6 +1,5 @@
 import type { KeyFacts, Severity } from '../types.js';
-
-const LOWER: Record<Severity, Severity> = { error: 'warning', warning: 'note', note: 'note' };
+import { lower } from './severity.js';
 import type { Rule, RuleReport } from './types.js';
 import { describeKey } from '../analyze/describe.js';
 
@@ -40,7 +39,7 @@ export const privateKey: Rule = {
     }
     const configured = key.encrypted ? (options.encryptedSeverity as Severity | 'off') : severity;
     // A body no parser accepts may be a damaged key or an unusual type: report it, one level lower.
-    const reportSeverity = configured === 'off' || key.confirmed ? configured : LOWER[configured];
+    const reportSeverity = key.confirmed ? configured : lower(configured);
     const what = describeKey(key);
     const confidence = key.confirmed ? '' : ' Its structure could not be confirmed by parsing, so it may be damaged or of a type this runtime does not read.';
     const action = key.encrypted

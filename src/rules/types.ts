@@ -33,6 +33,8 @@ export interface RuleContext {
   policy: Policy;
   /** Production keys from `keys.trusted`, by thumbprint. */
   trusted: TrustedKeys;
+  /** The scan's clock, in seconds since the epoch (injected so expiry is testable). */
+  now: number;
 }
 
 export interface RuleReport {
@@ -43,5 +45,6 @@ export interface RuleReport {
 
 export interface Rule {
   meta: RuleMeta;
-  check(context: RuleContext): RuleReport[];
+  /** Pure over its context; may be asynchronous (jose verification). */
+  check(context: RuleContext): RuleReport[] | Promise<RuleReport[]>;
 }

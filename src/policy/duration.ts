@@ -1,0 +1,42 @@
+import { UserError } from '../errors.js';
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+export const DURATION_PATTERN = '^([0-9]+[smhdw])+$|^[0-9]+$';
+
+/** Parses `90s`, `10m`, `1h30m`, `24h`, `7d`, `2w` (or a number of seconds) into seconds. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) throw new UserError('ERR_DURATION', `invalid duration ${value}: must be a whole number of seconds`);
+    return value;
+  }
+  const text = value.trim();
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  if (!/^([0-9]+[smhdw])+$/.test(text)) {
+    throw new UserError('ERR_DURATION', `invalid duration '${value}': use a number with s, m, h, d or w, such as '10m', '1h30m' or '24h'`);
+  }
+  let seconds = 0;
+  for (const [, amount, unit] of text.matchAll(/([0-9]+)([smhdw])/g)) seconds += Number(amount) * UNIT_SECONDS[unit!]!;
+  return seconds;
+}
+
+/** "3 d 4 h", "25 min", "40 s": the two largest units, for messages. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.round(Math.abs(totalSeconds));
+  if (seconds >= 365 * 86400) return `${(seconds / (365 * 86400)).toFixed(1).replace(/\.0$/, '')} years`;
+  const parts: string[] = [];
+  const units: Array<[number, string]> = [
+    [86400, 'd'],
+    [3600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  let rest = seconds;
+  for (const [size, name] of units) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)} ${name}`);
+      rest %= size;
+    } else if (parts.length > 0) break;
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 s';
+}
