@@ -12,7 +12,7 @@ import { summarize, type Summary } from './report/summary.js';
 import { renderText } from './report/text.js';
 import { scan } from './scan.js';
 import type { Format, ScanSettings } from './settings.js';
-import type { ScanResult, TextUnit } from './types.js';
+import type { ScanResult, SkippedFile, TextUnit } from './types.js';
 
 export interface ScanOutcome {
   policy: Policy;
@@ -20,13 +20,18 @@ export interface ScanOutcome {
   summary: Summary;
 }
 
+/** Text from beyond the file tree (CI job logs), fetched once the policy is known. */
+export type ExtraSource = (policy: Policy) => Promise<{ units: TextUnit[]; skipped: SkippedFile[] }>;
+
 /** Policy first (a bad one stops the run before any file is read), then the scan. */
-export async function runScan(settings: ScanSettings): Promise<ScanOutcome> {
+export async function runScan(settings: ScanSettings, extraSource?: ExtraSource): Promise<ScanOutcome> {
   const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [settings.root, settings.base] });
   const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
   const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
   const extraUnits: TextUnit[] = settings.stdinLog !== undefined ? [{ path: '<stdin>', kind: 'log', text: settings.stdinLog }] : [];
-  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(baseline ? { baseline } : {}), extraUnits });
+  const extra = extraSource ? await extraSource(policy) : { units: [], skipped: [] };
+  extraUnits.push(...extra.units);
+  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(baseline ? { baseline } : {}), extraUnits, extraSkipped: extra.skipped });
   if (settings.writeBaseline) {
     // Everything found now is accepted from here on: the new findings and those the old baseline held.
     const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')];

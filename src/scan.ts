@@ -16,8 +16,10 @@ export interface ScanOptions {
   trusted?: TrustedKeys;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
-  /** Extra units to scan besides the files (stdin log, provided tokens). */
+  /** Extra units to scan besides the files (stdin log, CI job logs, provided tokens). */
   extraUnits?: TextUnit[];
+  /** Extra sources' skipped entries (job logs still running or too large). */
+  extraSkipped?: SkippedFile[];
   /** The clock, in seconds since the epoch (tests fix it). */
   now?: number;
   /** False to scan only the extra units. */
@@ -49,7 +51,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { isLog } = fileMatchers(policy);
   const findings: Finding[] = [];
   const suppressedFindings: SuppressedFinding[] = [];
-  const skipped: SkippedFile[] = [...listing.skipped];
+  const skipped: SkippedFile[] = [...listing.skipped, ...(options.extraSkipped ?? [])];
   let filesScanned = 0;
   let bytesScanned = 0;
   let binaryFiles = 0;

@@ -6,10 +6,35 @@ export interface ActionInputs {
   getInput(name: string): string;
 }
 
+export interface JobLogSettings {
+  token: string;
+  repository: string;
+  runId: number;
+  apiUrl: string;
+}
+
 export interface ActionSettings {
   scan: ScanSettings;
   /** Where to write SARIF for github/codeql-action/upload-sarif, if anywhere. */
   sarifFile?: string;
+  /** Set when scan-job-logs is on. */
+  jobLogs?: JobLogSettings;
+}
+
+function booleanInput(value: string, input: string): boolean {
+  if (value === '' || /^false$/i.test(value)) return false;
+  if (/^true$/i.test(value)) return true;
+  throw new UserError('ERR_INPUT', `input '${input}' must be true or false, not '${value}'`);
+}
+
+function jobLogSettings(input: (name: string) => string, env: NodeJS.ProcessEnv): JobLogSettings | undefined {
+  if (!booleanInput(input('scan-job-logs'), 'scan-job-logs')) return undefined;
+  const token = input('github-token');
+  if (!token) throw new UserError('ERR_INPUT', "input 'scan-job-logs' needs 'github-token' (default: the job's GITHUB_TOKEN, with 'permissions: actions: read')");
+  const runInput = input('run-id') || env.GITHUB_RUN_ID || '';
+  if (!/^[1-9][0-9]{0,18}$/.test(runInput)) throw new UserError('ERR_INPUT', `input 'run-id' must be a workflow run id (digits), not '${runInput}'`);
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  return { token, repository, runId: Number(runInput), apiUrl: env.GITHUB_API_URL || 'https://api.github.com' };
 }
 
 /** Resolves `value` against the workspace and refuses anything outside it (or outside RUNNER_TEMP, where allowed). */
@@ -29,6 +54,7 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
   const policy = input('policy');
   const sarif = input('sarif-file');
   const baseline = input('baseline');
+  const jobLogs = jobLogSettings(input, env);
   return {
     scan: {
       root,
@@ -40,5 +66,6 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
       ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace) } : {}),
     },
     ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, temp) } : {}),
+    ...(jobLogs ? { jobLogs } : {}),
   };
 }

@@ -8,6 +8,8 @@ import { renderSarif } from '../report/sarif.js';
 import { failureLine } from '../report/summary.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
 import { readInputs } from './inputs.js';
+import { getOctokit } from '@actions/github';
+import { fetchJobLogs } from '../sources/job-logs.js';
 
 export type ActionCore = Pick<
   typeof coreModule,
@@ -21,7 +23,16 @@ export type ActionCore = Pick<
 export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promise<void> {
   try {
     const settings = readInputs(core, env);
-    const outcome = await runScan(settings.scan);
+    const { jobLogs } = settings;
+    const outcome = await runScan(
+      settings.scan,
+      jobLogs &&
+        (async (policy) => {
+          const logs = await fetchJobLogs({ octokit: getOctokit(jobLogs.token), repository: jobLogs.repository, runId: jobLogs.runId, apiUrl: jobLogs.apiUrl, maxBytes: policy.files.maxFileSize });
+          core.info(`Read the logs of ${logs.scanned} completed job${logs.scanned === 1 ? '' : 's'} of run ${jobLogs.runId}${logs.skipped.length > 0 ? `; ${logs.skipped.length} not read (see skipped)` : ''}.`);
+          return logs;
+        }),
+    );
     const { result, summary } = outcome;
 
     // File names and messages come from scanned files: stop workflow commands while printing them.
