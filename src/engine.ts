@@ -64,7 +64,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     const end = position(starts, Math.max(artifact.span.start, artifact.span.end - 1));
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
-      if (!setting || setting.severity === 'off') continue;
+      if (!rule.check || !setting || setting.severity === 'off') continue;
       const context = { unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted, now };
       const reports = await rule.check(context);
       for (const report of reports) {

@@ -11,6 +11,8 @@ import { renderSarif } from './report/sarif.js';
 import { summarize, type Summary } from './report/summary.js';
 import { renderText } from './report/text.js';
 import { scan } from './scan.js';
+import { runCheck } from './check/run.js';
+import type { CheckedToken } from './check/check.js';
 import type { Format, ScanSettings } from './settings.js';
 import type { ScanResult, SkippedFile, TextUnit } from './types.js';
 
@@ -18,6 +20,8 @@ export interface ScanOutcome {
   policy: Policy;
   result: ScanResult;
   summary: Summary;
+  /** Verdicts on the tokens given to check, when any were. */
+  checked?: CheckedToken[];
 }
 
 /** Text from beyond the file tree (CI job logs), fetched once the policy is known. */
@@ -32,12 +36,18 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
   const extra = extraSource ? await extraSource(policy) : { units: [], skipped: [] };
   extraUnits.push(...extra.units);
   const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(baseline ? { baseline } : {}), extraUnits, extraSkipped: extra.skipped });
+  let checked: CheckedToken[] | undefined;
+  if (settings.tokens && settings.tokens.length > 0) {
+    checked = await runCheck(policy, { tokens: settings.tokens, base: settings.base, ...(settings.hmacSecret ? { hmacSecret: settings.hmacSecret } : {}) });
+    // A refused token is a finding like any other, and no baseline or inline comment can accept it.
+    result.findings.unshift(...checked.flatMap((c) => (c.failure ? [c.failure] : [])));
+  }
   if (settings.writeBaseline) {
     // Everything found now is accepted from here on: the new findings and those the old baseline held.
     const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')];
     await writeFileAtomic(settings.writeBaseline, renderBaseline(accepted));
   }
-  return { policy, result, summary: summarize(result, settings.failOn) };
+  return { policy, result, summary: summarize(result, settings.failOn), ...(checked ? { checked } : {}) };
 }
 
 export function renderReport(format: Format, outcome: ScanOutcome, options: { colour: boolean }): string {

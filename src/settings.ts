@@ -24,6 +24,10 @@ export interface ScanSettings {
   writeBaseline?: string;
   /** Log text read from standard input, scanned as a log. */
   stdinLog?: string;
+  /** Tokens to verify (the Action's tokens input). */
+  tokens?: string[];
+  /** The HMAC secret for checking HS* tokens. */
+  hmacSecret?: string;
 }
 
 const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];

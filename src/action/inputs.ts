@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
+import { splitTokens } from '../check/run.js';
 
 export interface ActionInputs {
   getInput(name: string): string;
@@ -55,6 +56,8 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
   const sarif = input('sarif-file');
   const baseline = input('baseline');
   const jobLogs = jobLogSettings(input, env);
+  const tokens = splitTokens(core.getInput('tokens'));
+  const hmacSecret = core.getInput('hmac-secret');
   return {
     scan: {
       root,
@@ -64,6 +67,8 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
       failOn: parseFailOn(input('fail-on') || 'error', "input 'fail-on'"),
       ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace) } : {}),
       ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace) } : {}),
+      ...(tokens.length > 0 ? { tokens } : {}),
+      ...(hmacSecret ? { hmacSecret } : {}),
     },
     ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, temp) } : {}),
     ...(jobLogs ? { jobLogs } : {}),

@@ -8,13 +8,21 @@ import { renderSarif } from '../report/sarif.js';
 import { failureLine } from '../report/summary.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
 import { readInputs } from './inputs.js';
+import { checkResults, renderCheckText, splitTokens } from '../check/run.js';
 import { getOctokit } from '@actions/github';
 import { fetchJobLogs } from '../sources/job-logs.js';
 
 export type ActionCore = Pick<
   typeof coreModule,
-  'getInput' | 'setOutput' | 'setFailed' | 'info' | 'debug' | 'error' | 'warning' | 'notice' | 'summary' | 'isDebug' | 'startGroup' | 'endGroup'
+  'getInput' | 'setOutput' | 'setFailed' | 'setSecret' | 'info' | 'debug' | 'error' | 'warning' | 'notice' | 'summary' | 'isDebug' | 'startGroup' | 'endGroup'
 >;
+
+/** Secrets handed to the Action are masked before anything else happens, so no later line can print them. */
+function maskSecretInputs(core: ActionCore): void {
+  for (const token of splitTokens(core.getInput('tokens'))) core.setSecret(token);
+  const secret = core.getInput('hmac-secret');
+  if (secret) core.setSecret(secret);
+}
 
 /**
  * The Action: inputs → core scan → log, SARIF file, annotations, job summary, outputs.
@@ -22,6 +30,7 @@ export type ActionCore = Pick<
  */
 export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promise<void> {
   try {
+    maskSecretInputs(core);
     const settings = readInputs(core, env);
     const { jobLogs } = settings;
     const outcome = await runScan(
@@ -58,6 +67,11 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promi
     }
     core.setOutput('findings', String(summary.findings));
     core.setOutput('sarif-file', settings.sarifFile ?? '');
+    if (outcome.checked) {
+      for (const line of renderCheckText(outcome.checked).trimEnd().split('\n')) core.info(logLine(line));
+      core.setOutput('valid', String(outcome.checked.every((c) => c.valid)));
+      core.setOutput('results', JSON.stringify(checkResults(outcome.checked)));
+    }
     if (!summary.passed) core.setFailed(failureLine(summary));
   } catch (error) {
     if (isUserError(error)) {

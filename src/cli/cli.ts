@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
-import { DEFAULT_POLICY_PATH, parsePolicyText } from '../policy/load.js';
+import { DEFAULT_POLICY_PATH, loadPolicy, parsePolicyText } from '../policy/load.js';
+import { checkResults, renderCheckText, runCheck, splitTokens } from '../check/run.js';
+import { renderSarif } from '../report/sarif.js';
 import { starterPolicy } from '../policy/init.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
 import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
@@ -25,6 +28,7 @@ const USAGE = `Usage: jwt-guard <command> [options]
 
 Commands:
   scan [PATH]        Scan PATH (default: the current directory) for private keys
+  check [TOKEN...]   Verify tokens against the policy and its trusted keys
   init [DIR]         Write a starter policy to DIR/${DEFAULT_POLICY_PATH}
   help               Show this help
 
@@ -39,6 +43,13 @@ Scan options:
   --stdin-log            Scan standard input as a log (files too only when PATH is given)
   --no-color             No colour in text output (also NO_COLOR=1)
 
+Check options (tokens come from the arguments, --file, or standard input, one per line):
+  --file FILE            Read tokens from FILE
+  --policy FILE          Policy file, as for scan
+  --format FORMAT        text (default), json or sarif
+  --output FILE          Write the report to FILE
+  --hmac-secret-file F   The secret for HS* tokens (or the JWT_GUARD_HMAC_SECRET environment variable)
+
 Init options:
   --preset NAME          recommended (default) or strict
 
@@ -52,6 +63,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return scanCommand(rest, io);
     case 'init':
       return initCommand(rest, io);
+    case 'check':
+      return checkCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -135,4 +148,42 @@ async function initCommand(args: string[], io: CliIo): Promise<number> {
   await writeFileAtomic(file, text);
   io.stdout.write(`wrote ${path.relative(io.cwd, file)} (extends '${preset}'); commit it, and jwt-guard scan will use it\n`);
   return EXIT.clean;
+}
+
+async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    file: { type: 'string' },
+    policy: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string' },
+    'hmac-secret-file': { type: 'string' },
+  });
+  const resolve = (p: string) => path.resolve(io.cwd, p);
+  const format = parseFormat(values.format as string, '--format');
+  let tokens = positionals;
+  if (values.file) tokens = [...tokens, ...splitTokens(await readInput(resolve(values.file as string), '--file'))];
+  if (positionals.length === 0 && !values.file) tokens = splitTokens(await io.readStdin());
+  if (tokens.length === 0) throw new UserError('ERR_USAGE', 'check needs tokens: as arguments, with --file, or on standard input (one per line)');
+  const hmacSecret = values['hmac-secret-file'] ? (await readInput(resolve(values['hmac-secret-file'] as string), '--hmac-secret-file')).replace(/\r?\n$/, '') : io.env.JWT_GUARD_HMAC_SECRET;
+  const base = (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const policy = loadPolicy({ ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}), searchRoots: [io.cwd, base] });
+  const checked = await runCheck(policy, { tokens, base, ...(hmacSecret ? { hmacSecret } : {}) });
+  const failures = checked.flatMap((c) => (c.failure ? [c.failure] : []));
+  const report =
+    format === 'json'
+      ? `${JSON.stringify({ version: 1, policy: policy.source, results: checkResults(checked), summary: { tokens: checked.length, valid: checked.length - failures.length, invalid: failures.length } }, null, 2)}\n`
+      : format === 'sarif'
+        ? renderSarif({ findings: failures })
+        : renderCheckText(checked);
+  if (values.output) await writeFileAtomic(resolve(values.output as string), report);
+  else io.stdout.write(report);
+  return failures.length > 0 ? EXIT.findings : EXIT.clean;
+}
+
+async function readInput(file: string, option: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError('ERR_USAGE', `${option}: cannot read ${file} (${(error as { code?: string }).code ?? (error as Error).message})`);
+  }
 }

@@ -11,6 +11,7 @@ import { parseSize } from './size.js';
 import { parseDuration } from './duration.js';
 import type { Policy, PolicyDocument, RuleSetting } from './types.js';
 import { lineStarts, position } from '../util/lines.js';
+import { duplicateKeys } from '../util/json.js';
 
 export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 
@@ -66,7 +67,7 @@ export function parsePolicyText(text: string, file: string): PolicyDocument {
     if (problems.length === 0) problems.push({ file, pointer: '', line: 1, column: 1, message: 'the file is empty: a policy is a JSON object' });
     throw new PolicyError(problems);
   }
-  const duplicates = findDuplicateKeys(tree, file, where);
+  const duplicates = duplicateKeys(tree).map((d) => ({ file, pointer: d.pointer, ...where(d.offset), message: `duplicate property '${d.name}': JSON parsers disagree on which one wins, so write it once` }));
   if (duplicates.length > 0) throw new PolicyError(duplicates);
   const document = nodeValue(tree);
   const validateFn = validate();
@@ -111,6 +112,12 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       secretClaims: merged.tokens?.secretClaims ?? [],
       personalClaims: merged.tokens?.personalClaims ?? [],
       allowPersonalData: merged.tokens?.allowPersonalData ?? false,
+      ...(merged.tokens?.type ? { type: merged.tokens.type } : {}),
+      issuers: merged.tokens?.issuers ?? [],
+      audiences: merged.tokens?.audiences ?? [],
+      clockTolerance: parseDuration(merged.tokens?.clockTolerance ?? '30s'),
+      trustedKeys: merged.tokens?.trustedKeys ?? [],
+      jwksUrls: merged.tokens?.jwksUrls ?? [],
     },
     rules: resolveRules(merged.rules ?? {}),
     ignore: merged.ignore ?? [],
@@ -161,25 +168,6 @@ function nodeValue(node: Node): unknown {
     default:
       return node.value;
   }
-}
-
-function findDuplicateKeys(node: Node, file: string, where: (offset: number) => { line: number; column: number }, pointer = ''): PolicyProblem[] {
-  const problems: PolicyProblem[] = [];
-  if (node.type === 'object') {
-    const seen = new Set<string>();
-    for (const property of node.children ?? []) {
-      const [key, value] = property.children ?? [];
-      if (!key) continue;
-      const name = key.value as string;
-      const childPointer = `${pointer}/${escapePointer(name)}`;
-      if (seen.has(name)) problems.push({ file, pointer: childPointer, ...where(key.offset), message: `duplicate property '${name}': JSON parsers disagree on which one wins, so write it once` });
-      seen.add(name);
-      if (value) problems.push(...findDuplicateKeys(value, file, where, childPointer));
-    }
-  } else if (node.type === 'array') {
-    (node.children ?? []).forEach((child, index) => problems.push(...findDuplicateKeys(child, file, where, `${pointer}/${index}`)));
-  }
-  return problems;
 }
 
 function toProblems(errors: ErrorObject[], tree: Node, file: string, where: (offset: number) => { line: number; column: number }): PolicyProblem[] {

@@ -127,6 +127,25 @@ export function policySchema(): Record<string, unknown> {
           secretClaims: { type: 'array', description: 'Claim names that carry secrets (matched case-insensitively, ignoring _ and -, also as a suffix).', default: PRESETS.recommended.tokens!.secretClaims, items: { type: 'string', minLength: 1 } },
           personalClaims: { type: 'array', description: 'Claim names that carry personal data.', default: PRESETS.recommended.tokens!.personalClaims, items: { type: 'string', minLength: 1 } },
           allowPersonalData: { type: 'boolean', description: 'Whether tokens may carry the personal data claims (tokens are signed, not encrypted: anyone holding one can read it).', default: false },
+          type: { type: 'string', description: "The typ header checked tokens must carry (for instance 'at+jwt'); any when empty.", default: '' },
+          issuers: { type: 'array', description: 'Issuers (iss) checked tokens may come from; any when empty.', default: [], items: { type: 'string', minLength: 1 } },
+          audiences: { type: 'array', description: 'Audiences (aud) checked tokens must be meant for; a token without aud is always refused.', default: [], items: { type: 'string', minLength: 1 } },
+          clockTolerance: {
+            description: 'Clock skew allowed when checking exp, nbf and iat.',
+            default: '30s',
+            'x-hint': "a duration such as '30s' or '2m'",
+            anyOf: [
+              { type: 'integer', minimum: 0 },
+              { type: 'string', pattern: DURATION_PATTERN },
+            ],
+          },
+          trustedKeys: GLOBS('Repository paths of JWKS, JWK, PEM public key or certificate files whose keys verify checked tokens.', []),
+          jwksUrls: {
+            type: 'array',
+            description: "JWKS URLs that may be fetched to verify checked tokens. A URL taken from a token's own jku or x5u is never fetched.",
+            default: [],
+            items: { type: 'string', pattern: '^https?://', 'x-hint': 'an http(s) URL' },
+          },
         },
       },
       rules: {

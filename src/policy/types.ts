@@ -19,6 +19,12 @@ export interface PolicyDocument {
     secretClaims?: string[];
     personalClaims?: string[];
     allowPersonalData?: boolean;
+    type?: string;
+    issuers?: string[];
+    audiences?: string[];
+    clockTolerance?: string | number;
+    trustedKeys?: string[];
+    jwksUrls?: string[];
   };
   rules?: Record<string, SeverityLevel | ({ severity?: SeverityLevel } & Record<string, unknown>)>;
   ignore?: IgnoreEntry[];
@@ -56,6 +62,14 @@ export interface Policy {
     secretClaims: string[];
     personalClaims: string[];
     allowPersonalData: boolean;
+    /** Expected `typ` of checked tokens, if any. */
+    type?: string;
+    issuers: string[];
+    audiences: string[];
+    /** Seconds. */
+    clockTolerance: number;
+    trustedKeys: string[];
+    jwksUrls: string[];
   };
   rules: Record<string, RuleSetting>;
   ignore: IgnoreEntry[];

@@ -45,6 +45,9 @@ export interface RuleReport {
 
 export interface Rule {
   meta: RuleMeta;
-  /** Pure over its context; may be asynchronous (jose verification). */
-  check(context: RuleContext): RuleReport[] | Promise<RuleReport[]>;
+  /**
+   * Pure over its context; may be asynchronous (jose verification). Rules without it
+   * (token-signature and its kin) are reported only by the verifier in src/check/.
+   */
+  check?(context: RuleContext): RuleReport[] | Promise<RuleReport[]>;
 }

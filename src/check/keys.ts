@@ -1,0 +1,108 @@
+import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
+import { UserError } from '../errors.js';
+import { detectArtifacts } from '../detect/index.js';
+import { cleanArmorBody, toPem } from '../detect/armor.js';
+import type { Artifact } from '../types.js';
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The public key an artifact holds (JWK, PEM public key, certificate), or undefined. Never a secret. */
+function publicKeyOf(artifact: Artifact): { key: KeyObject; kid?: string; alg?: string } | undefined {
+  try {
+    if (artifact.type === 'jwk' && artifact.json && artifact.json.kty !== 'oct') {
+      const members = Object.fromEntries(Object.entries(artifact.json).filter(([name, value]) => typeof value === 'string' && !PRIVATE_MEMBERS.includes(name)));
+      const key = createPublicKey({ key: members, format: 'jwk' });
+      return { key, ...(typeof members.kid === 'string' ? { kid: members.kid } : {}), ...(typeof members.alg === 'string' ? { alg: members.alg } : {}) };
+    }
+    if (artifact.type === 'pem' && (artifact.label === 'PUBLIC KEY' || artifact.label === 'RSA PUBLIC KEY' || artifact.label === 'CERTIFICATE')) {
+      const body = cleanArmorBody(artifact.raw);
+      if (!body) return undefined;
+      const pem = toPem(artifact.label, body);
+      return { key: artifact.label === 'CERTIFICATE' ? new X509Certificate(pem).publicKey : createPublicKey(pem) };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The public JWKs in the policy's tokens.trustedKeys files. Keys without a kid get their
+ * RFC 7638 thumbprint as kid (the convention jwt-guard mint follows).
+ */
+export async function loadVerificationKeys(paths: string[], base: string): Promise<JWK[]> {
+  const root = path.resolve(base);
+  const keys: JWK[] = [];
+  for (const [index, entry] of paths.entries()) {
+    const where = `policy tokens.trustedKeys[${index}] '${entry}'`;
+    const file = path.resolve(root, entry);
+    if (file !== root && !file.startsWith(root + path.sep)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new UserError('ERR_TRUSTED_KEYS', `${where}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message})`);
+    }
+    const before = keys.length;
+    for (const artifact of detectArtifacts(text)) {
+      const found = publicKeyOf(artifact);
+      if (!found) continue;
+      const jwk = found.key.export({ format: 'jwk' }) as JWK;
+      jwk.kid = found.kid ?? (await calculateJwkThumbprint(jwk));
+      if (found.alg) jwk.alg = found.alg;
+      keys.push(jwk);
+    }
+    if (keys.length === before) throw new UserError('ERR_TRUSTED_KEYS', `${where}: holds no public key jwt-guard can read (expected a JWKS, a JWK, PEM public keys or certificates)`);
+  }
+  return keys;
+}
+
+export interface KeySources {
+  /** Keys from tokens.trustedKeys. */
+  local: JWK[];
+  /** tokens.jwksUrls: the only URLs ever fetched. */
+  remote: string[];
+  /** A shared secret for HS* tokens, given by the user through a secret, never a file in the repository. */
+  hmacSecret?: Uint8Array;
+}
+
+/** Why no key could be found for a token, in words a person can act on. */
+export class NoTrustedKey extends Error {
+  readonly code = 'ERR_NO_TRUSTED_KEY';
+}
+
+/**
+ * jose's key resolver over the trusted sources: the local keys first, then each allowed
+ * JWKS URL. A token's own jku, x5u, jwk or x5c is never consulted.
+ */
+export function keyResolver(sources: KeySources): JWTVerifyGetKey {
+  const local = sources.local.length > 0 ? createLocalJWKSet({ keys: sources.local }) : undefined;
+  const remotes = sources.remote.map((url) => ({ url, get: createRemoteJWKSet(new URL(url), { timeoutDuration: 10_000, cooldownDuration: 0 }) }));
+  return async (header, token) => {
+    if (header.alg?.startsWith('HS')) {
+      if (!sources.hmacSecret) throw new NoTrustedKey(`it is signed with ${header.alg}, and no HMAC secret was given to check it with`);
+      return sources.hmacSecret;
+    }
+    const noMatch = (error: unknown) => (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
+    if (local) {
+      try {
+        return await local(header, token);
+      } catch (error) {
+        if (!noMatch(error)) throw error;
+      }
+    }
+    for (const remote of remotes) {
+      try {
+        return await remote.get(header, token);
+      } catch (error) {
+        if (noMatch(error)) continue;
+        throw new NoTrustedKey(`the JWKS at ${remote.url} could not be read (${(error as Error).message})`);
+      }
+    }
+    const which = header.kid ? `kid '${String(header.kid).slice(0, 80)}'` : `no kid and alg ${header.alg}`;
+    throw new NoTrustedKey(`it is signed with ${which}, which no trusted key has`);
+  };
+}
