@@ -65,12 +65,12 @@ export function renderReport(format: Format, outcome: ScanOutcome, options: { co
  * Writes a whole file or nothing: a temporary file beside it, then a rename. A path that
  * cannot be written (a directory, no permission) is the user's to fix: a UserError naming it.
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
   const target = path.resolve(file);
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(temporary, content, { mode: 0o644 });
+    await fs.writeFile(temporary, content, { mode });
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });

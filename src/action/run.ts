@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as coreModule from '@actions/core';
-import { isUserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
+import { runMint } from './mint.js';
 import { planAnnotations } from '../report/annotations.js';
 import { renderJobSummary } from '../report/job-summary.js';
 import { logLine } from '../report/safe.js';
@@ -30,6 +31,9 @@ function maskSecretInputs(core: ActionCore): void {
  */
 export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promise<void> {
   try {
+    const mode = core.getInput('mode').trim() || 'scan';
+    if (mode === 'mint') return await runMint(core, env);
+    if (mode !== 'scan') throw new UserError('ERR_INPUT', `input 'mode' must be scan or mint, not '${mode}'`);
     maskSecretInputs(core);
     const settings = readInputs(core, env);
     const { jobLogs } = settings;

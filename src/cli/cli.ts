@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,6 +7,10 @@ import { UserError } from '../errors.js';
 import { DEFAULT_POLICY_PATH, loadPolicy, parsePolicyText } from '../policy/load.js';
 import { checkResults, renderCheckText, runCheck, splitTokens } from '../check/run.js';
 import { renderSarif } from '../report/sarif.js';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { encryptToJwe, encryptToPkcs8, openSigningKey } from '../mint/keys.js';
+import { auditLine, githubContextClaims, mintTokens } from '../mint/mint.js';
+import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
 import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
@@ -29,6 +34,9 @@ const USAGE = `Usage: jwt-guard <command> [options]
 Commands:
   scan [PATH]        Scan PATH (default: the current directory) for private keys
   check [TOKEN...]   Verify tokens against the policy and its trusted keys
+  mint               Sign short-lived deployment tokens with an encrypted key
+  encrypt-key        Encrypt a signing key for storage in a secret
+  keygen             Make a new signing key pair: public JWKS and encrypted private key
   init [DIR]         Write a starter policy to DIR/${DEFAULT_POLICY_PATH}
   help               Show this help
 
@@ -50,6 +58,26 @@ Check options (tokens come from the arguments, --file, or standard input, one pe
   --output FILE          Write the report to FILE
   --hmac-secret-file F   The secret for HS* tokens (or the JWT_GUARD_HMAC_SECRET environment variable)
 
+Mint options (secrets come from files or the environment, never from arguments):
+  --key-file FILE        The encrypted signing key (or JWT_GUARD_SIGNING_KEY)
+  --passphrase-file FILE Its passphrase (or JWT_GUARD_KEY_PASSPHRASE)
+  --claims JSON          A claim set, or an array of them for several tokens (mint.overridableClaims only)
+  --audience AUD         Override aud (when mint.overridableClaims allows it)
+  --github-context       Add repository, ref, sha, run_id, run_attempt, workflow_ref from the environment
+  --policy FILE          Policy file, as for scan
+  Tokens go to standard output, one per line; an audit line per token goes to standard error.
+
+encrypt-key options:
+  --key-file FILE        The private key (PEM or JWK); - for standard input
+  --passphrase-file FILE The passphrase (or JWT_GUARD_KEY_PASSPHRASE, or the first line of standard input)
+  --form jwe|pkcs8       A compact JWE (PBES2-HS512+A256KW, A256GCM; default) or an encrypted PKCS#8 PEM
+  --output FILE          Write there instead of standard output
+
+keygen options:
+  --algorithm ALG        Default: the policy's mint.algorithm (ES256)
+  --passphrase-file FILE As for encrypt-key; --form as for encrypt-key
+  --out-dir DIR          Write DIR/jwks.json and DIR/signing-key.jwe (or .pem) instead of printing JSON
+
 Init options:
   --preset NAME          recommended (default) or strict
 
@@ -65,6 +93,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return initCommand(rest, io);
     case 'check':
       return checkCommand(rest, io);
+    case 'mint':
+      return mintCommand(rest, io);
+    case 'encrypt-key':
+      return encryptKeyCommand(rest, io);
+    case 'keygen':
+      return keygenCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -186,4 +220,103 @@ async function readInput(file: string, option: string): Promise<string> {
   } catch (error) {
     throw new UserError('ERR_USAGE', `${option}: cannot read ${file} (${(error as { code?: string }).code ?? (error as Error).message})`);
   }
+}
+
+async function readSecret(io: CliIo, file: unknown, variable: string, option: string): Promise<string | undefined> {
+  if (typeof file === 'string') return (await readInput(path.resolve(io.cwd, file), option)).replace(/\r?\n$/, '');
+  return io.env[variable] || undefined;
+}
+
+async function passphraseFor(io: CliIo, file: unknown, stdinAllowed: boolean): Promise<string> {
+  const fromFileOrEnv = await readSecret(io, file, 'JWT_GUARD_KEY_PASSPHRASE', '--passphrase-file');
+  if (fromFileOrEnv) return fromFileOrEnv;
+  if (stdinAllowed) {
+    const first = (await io.readStdin()).split(/\r?\n/)[0] ?? '';
+    if (first) return first;
+  }
+  throw new UserError('ERR_USAGE', 'a passphrase is needed: --passphrase-file FILE, JWT_GUARD_KEY_PASSPHRASE, or standard input');
+}
+
+function parseClaims(text: string): Array<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserError('ERR_USAGE', `--claims is not JSON: ${(error as Error).message}`);
+  }
+  const sets = Array.isArray(value) ? value : [value];
+  sets.forEach((set, index) => {
+    if (typeof set !== 'object' || set === null || Array.isArray(set)) throw new UserError('ERR_USAGE', `--claims${Array.isArray(value) ? `[${index}]` : ''} must be a JSON object`);
+  });
+  return sets as Array<Record<string, unknown>>;
+}
+
+async function mintCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    'key-file': { type: 'string' },
+    'passphrase-file': { type: 'string' },
+    claims: { type: 'string' },
+    audience: { type: 'string' },
+    'github-context': { type: 'boolean', default: false },
+    policy: { type: 'string' },
+  });
+  const blob = await readSecret(io, values['key-file'], 'JWT_GUARD_SIGNING_KEY', '--key-file');
+  if (!blob) throw new UserError('ERR_USAGE', 'mint needs the signing key: --key-file FILE or JWT_GUARD_SIGNING_KEY');
+  const passphrase = await readSecret(io, values['passphrase-file'], 'JWT_GUARD_KEY_PASSPHRASE', '--passphrase-file');
+  const base = (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const policy = loadPolicy({ ...(values.policy ? { policyPath: path.resolve(io.cwd, values.policy as string) } : {}), searchRoots: [io.cwd, base] });
+  const key = await openSigningKey(blob, passphrase, { allowPlainKey: policy.mint.allowPlainKey });
+  const result = await mintTokens(policy, {
+    key,
+    ...(values.claims ? { claimSets: parseClaims(values.claims as string) } : {}),
+    ...(values.audience !== undefined ? { audience: values.audience as string } : {}),
+    ...(values['github-context'] ? { githubContext: githubContextClaims(io.env) } : {}),
+  });
+  for (const warning of result.warnings) io.stderr.write(`jwt-guard: warning: ${warning}\n`);
+  for (const token of result.tokens) io.stderr.write(`jwt-guard: ${auditLine(token)}\n`);
+  io.stdout.write(`${result.tokens.map((t) => t.token).join('\n')}\n`);
+  return EXIT.clean;
+}
+
+function keyForm(value: unknown): 'jwe' | 'pkcs8' {
+  if (value === undefined || value === 'jwe' || value === 'pkcs8') return (value ?? 'jwe') as 'jwe' | 'pkcs8';
+  throw new UserError('ERR_USAGE', `--form must be jwe or pkcs8, not '${String(value)}'`);
+}
+
+async function encryptKeyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { 'key-file': { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, output: { type: 'string' } });
+  const form = keyForm(values.form);
+  if (!values['key-file']) throw new UserError('ERR_USAGE', 'encrypt-key needs --key-file FILE (or - for standard input)');
+  const fromStdin = values['key-file'] === '-';
+  const text = fromStdin ? await io.readStdin() : await readInput(path.resolve(io.cwd, values['key-file'] as string), '--key-file');
+  const passphrase = await passphraseFor(io, values['passphrase-file'], !fromStdin);
+  if (/ENCRYPTED/.test(text) || /^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+\s*$/.test(text.trim())) throw new UserError('ERR_USAGE', 'the key is already encrypted');
+  const { privateKey } = await openSigningKey(text, undefined, { allowPlainKey: true });
+  const encrypted = form === 'jwe' ? `${await encryptToJwe(privateKey, passphrase)}\n` : encryptToPkcs8(privateKey, passphrase);
+  if (values.output) await writeFileAtomic(path.resolve(io.cwd, values.output as string), encrypted, 0o600);
+  else io.stdout.write(encrypted);
+  return EXIT.clean;
+}
+
+async function keygenCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { algorithm: { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, 'out-dir': { type: 'string' }, policy: { type: 'string' } });
+  const form = keyForm(values.form);
+  const base = (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const policy = loadPolicy({ ...(values.policy ? { policyPath: path.resolve(io.cwd, values.policy as string) } : {}), searchRoots: [io.cwd, base] });
+  const alg = (values.algorithm as string | undefined) ?? policy.mint.algorithm;
+  const passphrase = await passphraseFor(io, values['passphrase-file'], true);
+  const privateKey = generateSigningKey(alg, policy);
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
+  const kid = await calculateJwkThumbprint(jwk);
+  const jwks = { keys: [{ ...jwk, kid, alg, use: 'sig' }] };
+  const encryptedKey = form === 'jwe' ? await encryptToJwe(privateKey, passphrase) : encryptToPkcs8(privateKey, passphrase);
+  if (values['out-dir']) {
+    const dir = path.resolve(io.cwd, values['out-dir'] as string);
+    await writeFileAtomic(path.join(dir, 'jwks.json'), `${JSON.stringify(jwks, null, 2)}\n`);
+    await writeFileAtomic(path.join(dir, form === 'jwe' ? 'signing-key.jwe' : 'signing-key.pem'), form === 'jwe' ? `${encryptedKey}\n` : encryptedKey, 0o600);
+    io.stdout.write(`made ${alg} key ${kid}: publish ${path.join(values['out-dir'] as string, 'jwks.json')}, store ${path.join(values['out-dir'] as string, form === 'jwe' ? 'signing-key.jwe' : 'signing-key.pem')} as a secret (then delete it)\n`);
+  } else {
+    io.stdout.write(`${JSON.stringify({ kid, alg, jwks, encryptedKey }, null, 2)}\n`);
+  }
+  return EXIT.clean;
 }

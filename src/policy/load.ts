@@ -119,6 +119,17 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       trustedKeys: merged.tokens?.trustedKeys ?? [],
       jwksUrls: merged.tokens?.jwksUrls ?? [],
     },
+    mint: {
+      algorithm: merged.mint?.algorithm ?? 'ES256',
+      issuer: merged.mint?.issuer ?? '',
+      audience: typeof merged.mint?.audience === 'string' ? (merged.mint.audience ? [merged.mint.audience] : []) : (merged.mint?.audience ?? []),
+      subject: merged.mint?.subject ?? '',
+      type: merged.mint?.type ?? 'JWT',
+      lifetime: parseDuration(merged.mint?.lifetime ?? '10m'),
+      claims: merged.mint?.claims ?? {},
+      overridableClaims: merged.mint?.overridableClaims ?? [],
+      allowPlainKey: merged.mint?.allowPlainKey ?? false,
+    },
     rules: resolveRules(merged.rules ?? {}),
     ignore: merged.ignore ?? [],
   };

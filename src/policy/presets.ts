@@ -36,6 +36,7 @@ export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
       personalClaims: PERSONAL_CLAIMS,
       allowPersonalData: false,
     },
+    mint: { algorithm: 'ES256', issuer: '', audience: [], subject: '', type: 'JWT', lifetime: '10m', claims: {}, overridableClaims: ['aud'], allowPlainKey: false },
     rules: {},
     ignore: [],
   },

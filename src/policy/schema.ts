@@ -148,6 +148,40 @@ export function policySchema(): Record<string, unknown> {
           },
         },
       },
+      mint: {
+        type: 'object',
+        description: 'How jwt-guard mint signs deployment tokens. Minted tokens must also pass the tokens section.',
+        additionalProperties: false,
+        properties: {
+          algorithm: { ...ALGORITHM, description: 'Signing algorithm; it must fit the signing key and be in algorithms.allow.', default: 'ES256' },
+          issuer: { type: 'string', description: 'The iss of minted tokens.', default: '' },
+          audience: {
+            description: 'The aud of minted tokens: one audience or several.',
+            default: [],
+            'x-hint': 'a string or an array of strings',
+            anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string', minLength: 1 } }],
+          },
+          subject: { type: 'string', description: 'The sub of minted tokens.', default: '' },
+          type: { type: 'string', minLength: 1, description: 'The typ header of minted tokens.', default: 'JWT' },
+          lifetime: {
+            description: 'How long minted tokens live; capped by tokens.maxLifetime.',
+            default: '10m',
+            'x-hint': "a duration such as '5m' or '10m'",
+            anyOf: [
+              { type: 'integer', minimum: 1 },
+              { type: 'string', pattern: DURATION_PATTERN },
+            ],
+          },
+          claims: { type: 'object', description: 'Static claims added to every minted token.', default: {} },
+          overridableClaims: {
+            type: 'array',
+            description: "Claims the claims and audience inputs may set or change. iat, nbf, exp and jti are never overridable, and neither is the algorithm.",
+            default: ['aud'],
+            items: { type: 'string', not: { enum: ['iat', 'nbf', 'exp', 'jti'] }, 'x-hint': 'a claim name other than iat, nbf, exp and jti' },
+          },
+          allowPlainKey: { type: 'boolean', description: 'Accept an unencrypted signing key (with a warning). Off: keys must arrive encrypted.', default: false },
+        },
+      },
       rules: {
         type: 'object',
         description: 'Per-rule severity (`error`, `warning`, `note`, `off`) or an object with `severity` and options.',

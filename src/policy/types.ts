@@ -26,6 +26,17 @@ export interface PolicyDocument {
     trustedKeys?: string[];
     jwksUrls?: string[];
   };
+  mint?: {
+    algorithm?: string;
+    issuer?: string;
+    audience?: string | string[];
+    subject?: string;
+    type?: string;
+    lifetime?: string | number;
+    claims?: Record<string, unknown>;
+    overridableClaims?: string[];
+    allowPlainKey?: boolean;
+  };
   rules?: Record<string, SeverityLevel | ({ severity?: SeverityLevel } & Record<string, unknown>)>;
   ignore?: IgnoreEntry[];
 }
@@ -70,6 +81,18 @@ export interface Policy {
     clockTolerance: number;
     trustedKeys: string[];
     jwksUrls: string[];
+  };
+  mint: {
+    algorithm: string;
+    issuer: string;
+    audience: string[];
+    subject: string;
+    type: string;
+    /** Seconds. */
+    lifetime: number;
+    claims: Record<string, unknown>;
+    overridableClaims: string[];
+    allowPlainKey: boolean;
   };
   rules: Record<string, RuleSetting>;
   ignore: IgnoreEntry[];
