@@ -48,6 +48,8 @@ export interface UnitContext {
   trusted?: TrustedKeys;
   /** Seconds since the epoch; defaults to the current time. */
   now?: number;
+  /** For a chunk of a large file: where the chunk sits in the file, and where its new territory starts. */
+  chunk?: { lineBase: number; columnBase: number; freshFrom: number };
 }
 
 export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitContext = {}): Promise<UnitResult> {
@@ -57,7 +59,10 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
   if (artifacts.length === 0) return { findings: [], suppressed: [] };
   const starts = lineStarts(unit.text);
   const findings: Finding[] = [];
+  const freshFrom = context.chunk?.freshFrom ?? 0;
   for (const artifact of artifacts) {
+    // In a chunk after the first, what ends in the carried-over part was reported by the previous chunk.
+    if (artifact.span.end <= freshFrom) continue;
     const facts = await analyzeArtifact(artifact);
     if (!facts) continue;
     const begin = position(starts, artifact.span.start);
@@ -87,12 +92,21 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     }
   }
   const ranges = inlineDirectives(unit.text);
-  if (ranges.length === 0) return { findings, suppressed: [] };
   const result: UnitResult = { findings: [], suppressed: [] };
   for (const finding of findings) {
-    const range = inlineSuppression(finding, ranges);
+    const range = ranges.length > 0 ? inlineSuppression(finding, ranges) : undefined;
     if (range) result.suppressed.push(suppressed(finding, 'inline', range.reason));
     else result.findings.push(finding);
+  }
+  if (context.chunk) {
+    // Inline directives were matched in the chunk's own lines; now place findings in the file.
+    const { lineBase, columnBase } = context.chunk;
+    for (const finding of [...result.findings, ...result.suppressed]) {
+      if (finding.line === 1) finding.column += columnBase;
+      if (finding.endLine === 1) finding.endColumn += columnBase;
+      finding.line += lineBase;
+      finding.endLine += lineBase;
+    }
   }
   return result;
 }

@@ -35,7 +35,7 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
   const extraUnits: TextUnit[] = settings.stdinLog !== undefined ? [{ path: '<stdin>', kind: 'log', text: settings.stdinLog }] : [];
   const extra = extraSource ? await extraSource(policy) : { units: [], skipped: [] };
   extraUnits.push(...extra.units);
-  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(baseline ? { baseline } : {}), extraUnits, extraSkipped: extra.skipped });
+  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(settings.parallel ? { parallel: settings.parallel } : {}), ...(baseline ? { baseline } : {}), extraUnits, extraSkipped: extra.skipped });
   let checked: CheckedToken[] | undefined;
   if (settings.tokens && settings.tokens.length > 0) {
     checked = await runCheck(policy, { tokens: settings.tokens, base: settings.base, ...(settings.hmacSecret ? { hmacSecret: settings.hmacSecret } : {}) });

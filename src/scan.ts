@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { TrustedKeys } from './analyze/trusted.js';
 import type { Policy } from './policy/types.js';
 import { applySuppressors, scanUnit } from './engine.js';
-import { fileMatchers, listFiles, readFileUnit, type FileEntry } from './sources/files.js';
+import { listFiles } from './sources/files.js';
+import { poolSize, scanFiles, worthSharing, WorkerPool, type FilesContext, type FilesOutcome } from './parallel.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type SuppressedFinding, type TextUnit } from './types.js';
 
@@ -22,10 +23,10 @@ export interface ScanOptions {
   extraSkipped?: SkippedFile[];
   /** The clock, in seconds since the epoch (tests fix it). */
   now?: number;
+  /** Worker threads: the bundle entry that re-enters as a worker, and a forced count (JWT_GUARD_THREADS). */
+  parallel?: { entry: URL; threads?: number };
   /** False to scan only the extra units. */
   scanFiles?: boolean;
-  /** Files read at once. */
-  concurrency?: number;
 }
 
 /** The scan root relative to the base, posix-style; '' when they are the same or the root lies outside the base. */
@@ -47,40 +48,36 @@ export function sortFindings<T extends Finding>(findings: T[]): T[] {
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
   const { policy } = options;
+  const context: FilesContext = { policy, ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
+  const size = options.parallel && options.scanFiles !== false ? poolSize(options.parallel.threads) : 0;
+  const pool = size > 0 ? new WorkerPool(options.parallel!.entry, context, size) : undefined;
   const listing = options.scanFiles === false ? { files: [], skipped: [] } : await listFiles(options.root, policy, pathPrefix(options.root, options.base));
-  const { isLog } = fileMatchers(policy);
   const findings: Finding[] = [];
   const suppressedFindings: SuppressedFinding[] = [];
   const skipped: SkippedFile[] = [...listing.skipped, ...(options.extraSkipped ?? [])];
-  let filesScanned = 0;
-  let bytesScanned = 0;
-  let binaryFiles = 0;
-
-  const collect = async (unit: TextUnit) => {
-    const result = await scanUnit(unit, policy, { ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) });
-    findings.push(...result.findings);
-    suppressedFindings.push(...result.suppressed);
+  const tally = { filesScanned: 0, bytesScanned: 0, binaryFiles: 0 };
+  const merge = (part: FilesOutcome) => {
+    findings.push(...part.findings);
+    suppressedFindings.push(...part.suppressed);
+    skipped.push(...part.skipped);
+    tally.filesScanned += part.filesScanned;
+    tally.bytesScanned += part.bytesScanned;
+    tally.binaryFiles += part.binaryFiles;
   };
-
-  const queue: FileEntry[] = listing.files;
-  let next = 0;
-  const worker = async () => {
-    for (let entry = queue[next++]; entry; entry = queue[next++]) {
-      const outcome = await readFileUnit(entry, policy, isLog);
-      if ('skipped' in outcome) skipped.push(outcome.skipped);
-      else if ('binary' in outcome) binaryFiles++;
-      else {
-        filesScanned++;
-        bytesScanned += outcome.bytes;
-        await collect(outcome.unit);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  if (pool && worthSharing(listing.files.length, options.parallel?.threads)) merge(await pool.run(listing.files, context));
+  else {
+    await pool?.close();
+    merge(await scanFiles(listing.files, context));
+  }
+  const { filesScanned, binaryFiles } = tally;
+  let { bytesScanned } = tally;
   for (const unit of options.extraUnits ?? []) {
     bytesScanned += Buffer.byteLength(unit.text);
-    await collect(unit);
+    const result = await scanUnit(unit, policy, context);
+    findings.push(...result.findings);
+    suppressedFindings.push(...result.suppressed);
   }
+
 
   const suppressors: Suppressor[] = [policySuppressor(policy.ignore)];
   if (options.baseline) suppressors.push(baselineSuppressor(options.baseline));

@@ -28,6 +28,16 @@ export interface ScanSettings {
   tokens?: string[];
   /** The HMAC secret for checking HS* tokens. */
   hmacSecret?: string;
+  /** Worker threads: the bundle that re-enters as a worker, and a forced count (JWT_GUARD_THREADS). */
+  parallel?: { entry: URL; threads?: number };
+}
+
+/** JWT_GUARD_THREADS, when it names a thread count. */
+export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.JWT_GUARD_THREADS;
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]?$/.test(value)) throw new UserError('ERR_USAGE', `JWT_GUARD_THREADS must be a number of threads from 1 to 99, not '${value}'`);
+  return Number(value);
 }
 
 const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];

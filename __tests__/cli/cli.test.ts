@@ -154,6 +154,24 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     }
   });
 
+  it('finds the same with worker threads as with one thread', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
+    for (let i = 0; i < 6; i++) files[`keys/k${i}.pem`] = k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey);
+    const tree = tempTree(files);
+    try {
+      const scanWith = (threads: string) => spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '--fail-on', 'none'], { cwd: tree.dir, encoding: 'utf8', env: { ...process.env, JWT_GUARD_THREADS: threads } });
+      const one = JSON.parse(scanWith('1').stdout);
+      const two = JSON.parse(scanWith('2').stdout);
+      expect(one.findings).toHaveLength(6);
+      expect(two.findings).toEqual(one.findings);
+      expect(two.summary.filesScanned).toBe(606);
+      expect(scanWith('lots').stderr).toContain('JWT_GUARD_THREADS must be a number of threads');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('reads a piped log', () => {
     const result = run(['scan', '--stdin-log'], '.', `key=${JSON.stringify(ecKey())}`);
     expect(result.status).toBe(1);

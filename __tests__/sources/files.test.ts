@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolvePolicy } from '../../src/policy/load.js';
 import { scan } from '../../src/scan.js';
-import { decode, listFiles } from '../../src/sources/files.js';
+import { listFiles } from '../../src/sources/files.js';
+import { CHUNK_BYTES, decodeText, readFileChunks } from '../../src/sources/read.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
 
@@ -99,8 +100,7 @@ describe('files: what is read', () => {
       try {
         const listing = await listFiles(tree.dir, policy);
         rmSync(path.join(tree.dir, 'a.txt'));
-        const { readFileUnit } = await import('../../src/sources/files.js');
-        expect(await readFileUnit(listing.files[0]!, policy, () => false)).toEqual({ skipped: { file: 'a.txt', reason: 'vanished', detail: 'removed while the scan ran' } });
+        expect(await readFileChunks(listing.files[0]!, policy.files.maxFileSize, Buffer.alloc(CHUNK_BYTES), async () => undefined)).toEqual({ kind: 'skipped', skipped: { file: 'a.txt', reason: 'vanished', detail: 'removed while the scan ran' } });
       } finally {
         tree.cleanup();
       }
@@ -117,11 +117,10 @@ describe('files: what is read', () => {
     }
   });
 
-  it('decodes UTF-16 text with a byte-order mark, and treats NUL-bearing data as binary', () => {
+  it('decodes UTF-16 text with a byte-order mark', () => {
     const text = 'key = value';
-    expect(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toBe(text);
-    expect(decode(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))).toBe(text);
-    expect(decode(Buffer.from([0x61, 0, 0x62]))).toBeUndefined();
+    expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toBe(text);
+    expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))).toBe(text);
   });
 
   it('marks files matching the log globs as logs', async () => {

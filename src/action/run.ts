@@ -9,6 +9,7 @@ import { renderSarif } from '../report/sarif.js';
 import { failureLine } from '../report/summary.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
 import { readInputs } from './inputs.js';
+import { threadsFromEnv } from '../settings.js';
 import { checkResults, renderCheckText, splitTokens } from '../check/run.js';
 import { getOctokit } from '@actions/github';
 import { fetchJobLogs } from '../sources/job-logs.js';
@@ -29,13 +30,17 @@ function maskSecretInputs(core: ActionCore): void {
  * The Action: inputs → core scan → log, SARIF file, annotations, job summary, outputs.
  * `core` and the environment are injected; main.ts passes the real ones.
  */
-export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv): Promise<void> {
+export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, workerEntry?: URL): Promise<void> {
   try {
     const mode = core.getInput('mode').trim() || 'scan';
     if (mode === 'mint') return await runMint(core, env);
     if (mode !== 'scan') throw new UserError('ERR_INPUT', `input 'mode' must be scan or mint, not '${mode}'`);
     maskSecretInputs(core);
     const settings = readInputs(core, env);
+    if (workerEntry) {
+      const threads = threadsFromEnv(env);
+      settings.scan.parallel = { entry: workerEntry, ...(threads ? { threads } : {}) };
+    }
     const { jobLogs } = settings;
     const outcome = await runScan(
       settings.scan,

@@ -13,7 +13,7 @@ import { auditLine, githubContextClaims, mintTokens } from '../mint/mint.js';
 import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
-import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
+import { parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../settings.js';
 import { gitTopLevel } from '../sources/files.js';
 import { VERSION } from '../version.js';
 import { failureLine } from '../report/summary.js';
@@ -25,6 +25,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
   readStdin(): Promise<string>;
+  /** The running bundle, which re-enters as a scan worker; absent, scans use one thread. */
+  workerEntry?: URL;
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -148,6 +150,7 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
     ...(values.baseline ? { baseline: resolve(values.baseline as string) } : {}),
     ...(values['write-baseline'] ? { writeBaseline: resolve(values['write-baseline'] as string) } : {}),
     ...(values['stdin-log'] ? { stdinLog: await io.readStdin() } : {}),
+    ...(io.workerEntry ? { parallel: { entry: io.workerEntry, ...(threadsFromEnv(io.env) ? { threads: threadsFromEnv(io.env)! } : {}) } } : {}),
   };
   const outcome = await runScan(settings);
   const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));

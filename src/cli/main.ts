@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isUserError } from '../errors.js';
+import { isScanWorker, runScanWorker } from '../parallel.js';
 import { EXIT, runCli } from './cli.js';
 
 /** The thin CLI entry: real process, real streams; all logic is in cli.ts. */
@@ -10,8 +11,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, readStdin, workerEntry: new URL(import.meta.url) });
+}
+
 try {
-  process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, readStdin });
+  // The same bundle runs the scan's worker threads.
+  await (isScanWorker() ? runScanWorker() : main());
 } catch (error) {
   if (isUserError(error)) {
     process.stderr.write(`jwt-guard: ${error.message}\n`);

@@ -1,17 +1,13 @@
 import { execFile } from 'node:child_process';
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { Policy } from '../policy/types.js';
-import type { SkippedFile, TextUnit } from '../types.js';
-import { formatSize } from '../policy/size.js';
+import type { SkippedFile } from '../types.js';
 
 const run = promisify(execFile);
-
-/** Bytes looked at to tell a binary file from text (as git does). */
-const BINARY_SNIFF = 8000;
 
 export interface FileEntry {
   /** Absolute path. */
@@ -41,10 +37,18 @@ export function fileMatchers(policy: Policy) {
   };
 }
 
+/** A listed path, and what the lister already knows of its type. */
+interface Candidate {
+  path: string;
+  /** 'file' when known to be a regular file, 'link' for a symbolic link, 'unknown' otherwise. */
+  type: 'file' | 'link' | 'unknown';
+}
+
 /**
- * Lists the files to scan under `root`: in a git work tree the tracked and untracked,
- * not ignored files (git's own view); elsewhere a walk that honours .gitignore files.
- * Symbolic links are followed only to files inside the root; each file is listed once.
+ * Lists the files to scan under `root`: in a git work tree the tracked files (minus
+ * those deleted in the work tree) and the untracked, not ignored ones (git's own view);
+ * elsewhere a walk that honours .gitignore files. Only links and paths of unknown type
+ * are stat'ed: a link is followed only to a file inside the root, and each target once.
  * Paths are reported as `prefix/<path in root>`, so that they are relative to the repository.
  */
 export async function listFiles(root: string, policy: Policy, prefix = ''): Promise<FileListing> {
@@ -54,33 +58,45 @@ export async function listFiles(root: string, policy: Policy, prefix = ''): Prom
   const { selected } = fileMatchers(policy);
   const files: FileEntry[] = [];
   const skipped: SkippedFile[] = [];
-  const seen = new Set<string>();
-  for (const inRoot of candidates) {
-    const relative = prefix ? `${prefix}/${inRoot}` : inRoot;
-    if (inRoot.startsWith('.git/') || !selected(relative)) continue;
-    const absolute = path.join(rootReal, inRoot);
+  const listed = new Set<string>();
+  const add = (absolute: string, relative: string) => {
+    if (listed.has(absolute)) return;
+    listed.add(absolute);
+    files.push({ absolute, relative });
+  };
+  const later: Array<{ absolute: string; relative: string }> = [];
+  for (const candidate of candidates) {
+    const relative = prefix ? `${prefix}/${candidate.path}` : candidate.path;
+    if (candidate.path.startsWith('.git/') || !selected(relative)) continue;
+    const absolute = path.join(rootReal, candidate.path);
+    if (candidate.type === 'file') add(absolute, relative);
+    else later.push({ absolute, relative });
+  }
+  // Links and paths of unknown type after the plain files, so that a file reached both
+  // directly and through a link is reported under its own path, once.
+  for (const { absolute, relative } of later) {
     let stat;
     try {
       stat = await fs.lstat(absolute);
     } catch {
-      continue; // listed by git but deleted in the work tree: nothing to scan
+      continue; // gone since it was listed
     }
-    let target = absolute;
-    if (stat.isSymbolicLink()) {
-      try {
-        target = await fs.realpath(absolute);
-        stat = await fs.stat(target);
-      } catch {
-        continue; // dangling link
-      }
-      if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
-        skipped.push({ file: relative, reason: 'symlink-outside-root', detail: 'links outside the scanned directory; not followed' });
-        continue;
-      }
+    if (!stat.isSymbolicLink()) {
+      if (stat.isFile()) add(absolute, relative);
+      continue;
     }
-    if (!stat.isFile() || seen.has(target)) continue;
-    seen.add(target);
-    files.push({ absolute: target, relative });
+    let target: string;
+    try {
+      target = await fs.realpath(absolute);
+      stat = await fs.stat(target);
+    } catch {
+      continue; // dangling link
+    }
+    if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
+      skipped.push({ file: relative, reason: 'symlink-outside-root', detail: 'links outside the scanned directory; not followed' });
+      continue;
+    }
+    if (stat.isFile()) add(target, relative);
   }
   return { files, skipped, via: gitList ? 'git' : 'walk' };
 }
@@ -95,28 +111,42 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
   }
 }
 
-async function gitFiles(root: string): Promise<string[] | undefined> {
+const GIT = ['-c', 'core.quotepath=off', 'ls-files', '-z'];
+
+async function gitFiles(root: string): Promise<Candidate[] | undefined> {
   try {
     const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root });
     if (inside.stdout.trim() !== 'true') return undefined;
-    const { stdout } = await run('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: root,
-      maxBuffer: 1 << 30,
-      encoding: 'buffer',
-    });
-    return [...new Set(stdout.toString('utf8').split('\0').filter(Boolean))];
+    const list = async (args: string[]) => (await run('git', [...GIT, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'buffer' })).stdout.toString('utf8').split('\0').filter(Boolean);
+    const [staged, deleted, others] = await Promise.all([list(['--stage']), list(['--deleted']), list(['--others', '--exclude-standard'])]);
+    const gone = new Set(deleted);
+    const out = new Map<string, Candidate>();
+    for (const line of staged) {
+      // "<mode> <object> <stage>\t<path>": 100644/100755 files, 120000 links, 160000 submodules
+      const tab = line.indexOf('\t');
+      const mode = line.slice(0, 6);
+      const file = line.slice(tab + 1);
+      if (mode === '160000' || gone.has(file)) continue;
+      out.set(file, { path: file, type: mode === '120000' ? 'link' : 'file' });
+    }
+    for (const file of others) if (!out.has(file)) out.set(file, { path: file, type: 'unknown' });
+    return [...out.values()];
   } catch {
     return undefined; // no git, not a work tree, or git refuses (e.g. dubious ownership): walk instead
   }
 }
 
-/** Directory walk honouring nested .gitignore files; never descends into links or `.git`. */
-async function walk(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const visit = async (dir: string, rules: Array<{ base: string; ig: Ignore }>) => {
+/**
+ * Directory walk honouring nested .gitignore files; never descends into links or `.git`.
+ * Synchronous on purpose: thousands of small directory reads cost more as thread-pool
+ * round trips than they block.
+ */
+async function walk(root: string): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  const visit = (dir: string, rules: Array<{ base: string; ig: Ignore }>) => {
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
@@ -124,7 +154,7 @@ async function walk(root: string): Promise<string[]> {
     const here = [...rules];
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
-        here.push({ base: relativeDir, ig: ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8')) });
+        here.push({ base: relativeDir, ig: ignore().add(readFileSync(path.join(dir, '.gitignore'), 'utf8')) });
       } catch {
         // unreadable .gitignore: treat as absent
       }
@@ -138,52 +168,13 @@ async function walk(root: string): Promise<string[]> {
       if (entry.name === '.git') continue;
       const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!ignored(relative, true)) await visit(path.join(dir, entry.name), here);
+        if (!ignored(relative, true)) visit(path.join(dir, entry.name), here);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(relative, false)) {
-        out.push(relative);
+        out.push({ path: relative, type: entry.isFile() ? 'file' : 'link' });
       }
     }
   };
-  await visit(root, []);
-  return out.sort();
+  visit(root, []);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export type ReadOutcome = { unit: TextUnit; bytes: number } | { skipped: SkippedFile } | { binary: true };
-
-/** Reads one file as a text unit, or says why it was not read. Never throws for file trouble. */
-export async function readFileUnit(entry: FileEntry, policy: Policy, isLog: (relative: string) => boolean): Promise<ReadOutcome> {
-  let handle;
-  try {
-    handle = await fs.open(entry.absolute, 'r');
-  } catch (error) {
-    return { skipped: fileTrouble(entry.relative, error) };
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > policy.files.maxFileSize) {
-      return { skipped: { file: entry.relative, reason: 'too-large', detail: `${formatSize(size)} is over files.maxFileSize (${formatSize(policy.files.maxFileSize)})` } };
-    }
-    const buffer = await handle.readFile();
-    const text = decode(buffer);
-    if (text === undefined) return { binary: true };
-    return { unit: { path: entry.relative, kind: isLog(entry.relative) ? 'log' : 'file', text }, bytes: buffer.length };
-  } catch (error) {
-    return { skipped: fileTrouble(entry.relative, error) };
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
-
-function fileTrouble(file: string, error: unknown): SkippedFile {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOENT') return { file, reason: 'vanished', detail: 'removed while the scan ran' };
-  return { file, reason: 'unreadable', detail: code ?? (error as Error).message };
-}
-
-/** Text as UTF-8 (or UTF-16 with a byte-order mark); undefined for binary content (a NUL byte). */
-export function decode(buffer: Buffer): string | undefined {
-  if (buffer[0] === 0xff && buffer[1] === 0xfe) return buffer.subarray(2).toString('utf16le');
-  if (buffer[0] === 0xfe && buffer[1] === 0xff) return Buffer.from(buffer.subarray(2, 2 + ((buffer.length - 2) & ~1))).swap16().toString('utf16le');
-  if (buffer.subarray(0, BINARY_SNIFF).includes(0)) return undefined;
-  return buffer.toString('utf8');
-}

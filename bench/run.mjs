@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * npm run bench: times jwt-guard's full scan of the benchmark tree against ripgrep
+ * searching the same markers, and secretlint's recommended preset where it runs.
+ * Median of several runs; wall time, MB/s, peak memory (max RSS), ratios. Checks that
+ * jwt-guard found every planted secret, and the same findings with one thread.
+ * Writes bench/results.json. Numbers are for people, not a test.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildCorpus } from './corpus.mjs';
+
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const cache = process.env.JWT_GUARD_BENCH_DIR || path.join(os.homedir(), '.cache', 'jwt-guard-bench');
+const corpus = path.join(cache, 'corpus');
+const runs = Number(process.env.BENCH_RUNS || 5);
+const cli = path.join(repo, 'dist', 'cli', 'index.js');
+const policyFile = path.join(cache, 'policy.json');
+mkdirSync(cache, { recursive: true });
+writeFileSync(policyFile, JSON.stringify({ files: { exclude: [], maxFileSize: '100MB' } }));
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Runs a command under /usr/bin/time -v when available, for the peak RSS. */
+function timed(command, args, options = {}) {
+  const useTime = existsSync('/usr/bin/time');
+  const started = process.hrtime.bigint();
+  const child = useTime
+    ? spawnSync('/usr/bin/time', ['-v', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = useTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 0) / 1024 : undefined;
+  return { seconds, rssMb: rss, status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+function measure(name, command, args, options) {
+  const samples = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    last = timed(command, args, options);
+    samples.push(last);
+  }
+  return { name, seconds: median(samples.map((s) => s.seconds)), rssMb: median(samples.map((s) => s.rssMb ?? 0)), last };
+}
+
+const manifest = await buildCorpus(corpus, path.join(repo, 'node_modules'));
+const files = Number(execFileSync('sh', ['-c', `find "${corpus}" -type f | wc -l`]).toString().trim());
+const mb = manifest.bytes / 1024 / 1024;
+console.log(`corpus: ${files} files, ${mb.toFixed(0)} MB, ${manifest.secrets.length} planted secrets (${corpus})`);
+
+const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, corpus: { files, megabytes: Math.round(mb) }, tools: {} };
+
+const guardArgs = [cli, 'scan', corpus, '--policy', policyFile, '--format', 'json', '--fail-on', 'none'];
+const guard = measure('jwt-guard', process.execPath, guardArgs);
+const report = JSON.parse(guard.last.stdout);
+const found = new Set(report.findings.map((f) => `${f.file}\u0000${f.ruleId}`));
+const missed = manifest.secrets.filter((s) => !found.has(`${s.file}\u0000${s.ruleId}`));
+results.tools['jwt-guard'] = { seconds: guard.seconds, mbPerSecond: mb / guard.seconds, peakRssMb: guard.rssMb, findings: report.findings.length, missedPlanted: missed.length };
+console.log(`jwt-guard: ${guard.seconds.toFixed(2)} s, ${(mb / guard.seconds).toFixed(0)} MB/s, peak ${guard.rssMb?.toFixed(0)} MB, ${report.findings.length} findings, planted found ${manifest.secrets.length - missed.length}/${manifest.secrets.length}`);
+for (const m of missed) console.log(`  MISSED ${m.ruleId} in ${m.file}`);
+
+const single = timed(process.execPath, guardArgs, { env: { ...process.env, JWT_GUARD_THREADS: '1' } });
+const singleFindings = JSON.parse(single.stdout).findings.map((f) => f.fingerprint).sort();
+const same = JSON.stringify(singleFindings) === JSON.stringify(report.findings.map((f) => f.fingerprint).sort());
+results.tools['jwt-guard (1 thread)'] = { seconds: single.seconds, sameFindings: same };
+console.log(`jwt-guard, one thread: ${single.seconds.toFixed(2)} s, same findings: ${same}`);
+
+try {
+  execFileSync('rg', ['--version'], { stdio: 'ignore' });
+  const rg = measure('ripgrep', 'rg', ['-l', '--no-ignore', '--hidden', '-e', '-----BEGIN ', '-e', 'eyJ', '-e', 'PuTTY-User-Key-File-', '-e', 'kty', corpus]);
+  results.tools.ripgrep = { seconds: rg.seconds, mbPerSecond: mb / rg.seconds, peakRssMb: rg.rssMb };
+  results.ratioToRipgrep = guard.seconds / rg.seconds;
+  console.log(`ripgrep (same markers): ${rg.seconds.toFixed(2)} s, ${(mb / rg.seconds).toFixed(0)} MB/s; jwt-guard/ripgrep = ${results.ratioToRipgrep.toFixed(2)}x`);
+} catch {
+  console.log('ripgrep: not installed (Debian: apt-get install ripgrep); skipped');
+}
+
+const secretlintDir = path.join(cache, 'secretlint');
+if (!process.env.BENCH_SKIP_SECRETLINT) {
+  try {
+    if (!existsSync(path.join(secretlintDir, 'node_modules', '.bin', 'secretlint'))) {
+      execFileSync('npm', ['install', '--prefix', secretlintDir, '--no-audit', '--no-fund', 'secretlint@13', '@secretlint/secretlint-rule-preset-recommend@13'], { stdio: 'ignore' });
+    }
+    writeFileSync(path.join(secretlintDir, '.secretlintrc.json'), JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+    const timeout = Number(process.env.BENCH_SECRETLINT_TIMEOUT || 600) * 1000;
+    const sl = timed(path.join(secretlintDir, 'node_modules', '.bin', 'secretlint'), ['--secretlintrc', path.join(secretlintDir, '.secretlintrc.json'), '--maskSecrets', `${corpus}/**/*`], { cwd: secretlintDir, timeout });
+    const finished = sl.seconds * 1000 < timeout;
+    results.tools.secretlint = { seconds: sl.seconds, finished, peakRssMb: sl.rssMb };
+    results.ratioFromSecretlint = sl.seconds / guard.seconds;
+    console.log(`secretlint (recommended preset, one run): ${finished ? '' : 'did not finish in '}${sl.seconds.toFixed(1)} s; secretlint/jwt-guard = ${results.ratioFromSecretlint.toFixed(1)}x${finished ? '' : ' at least'}`);
+  } catch (error) {
+    console.log(`secretlint: could not run (${error.message.split('\n')[0]})`);
+  }
+}
+
+const small = measure('small repository', process.execPath, [cli, 'scan', repo, '--fail-on', 'none']);
+results.smallRepository = { seconds: small.seconds, what: 'this repository, process start included' };
+console.log(`small repository (this one), process start included: ${small.seconds.toFixed(2)} s`);
+
+writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('written to bench/results.json');
