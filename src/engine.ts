@@ -3,7 +3,7 @@ import { analyzeKey } from './analyze/keys.js';
 import { analyzeToken } from './analyze/tokens.js';
 import { tokenSummary } from './analyze/describe.js';
 import type { TrustedKeys } from './analyze/trusted.js';
-import { detectArtifacts } from './detect/index.js';
+import { detect } from './detect/index.js';
 import type { Policy } from './policy/types.js';
 import { RULES } from './rules/index.js';
 import { inlineDirectives, inlineSuppression, suppressed, type Suppressor } from './suppress.js';
@@ -39,6 +39,8 @@ function publicFacts(artifact: Artifact, facts: Facts): Finding['artifact'] {
 export interface UnitResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
+  /** Why the unit was searched only in part (a hostile structure), if it was. */
+  incomplete?: string;
 }
 
 const NO_TRUSTED_KEYS: TrustedKeys = new Map();
@@ -55,8 +57,8 @@ export interface UnitContext {
 export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitContext = {}): Promise<UnitResult> {
   const trusted = context.trusted ?? NO_TRUSTED_KEYS;
   const now = context.now ?? Math.floor(Date.now() / 1000);
-  const artifacts = detectArtifacts(unit.text);
-  if (artifacts.length === 0) return { findings: [], suppressed: [] };
+  const { artifacts, incomplete } = detect(unit.text);
+  if (artifacts.length === 0) return { findings: [], suppressed: [], ...(incomplete ? { incomplete } : {}) };
   const starts = lineStarts(unit.text);
   const findings: Finding[] = [];
   const freshFrom = context.chunk?.freshFrom ?? 0;
@@ -92,7 +94,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     }
   }
   const ranges = inlineDirectives(unit.text);
-  const result: UnitResult = { findings: [], suppressed: [] };
+  const result: UnitResult = { findings: [], suppressed: [], ...(incomplete ? { incomplete } : {}) };
   for (const finding of findings) {
     const range = ranges.length > 0 ? inlineSuppression(finding, ranges) : undefined;
     if (range) result.suppressed.push(suppressed(finding, 'inline', range.reason));

@@ -48,6 +48,7 @@ export async function scanFiles(files: FileEntry[], context: FilesContext, buffe
       const result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...unitContext, chunk });
       out.findings.push(...result.findings);
       out.suppressed.push(...result.suppressed);
+      if (result.incomplete) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: result.incomplete });
     });
     if (outcome.kind === 'skipped') out.skipped.push(outcome.skipped);
     else if (outcome.kind === 'binary') out.binaryFiles++;

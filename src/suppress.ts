@@ -21,7 +21,9 @@ interface InlineRange {
 
 /** Rule ids and the reason written after a directive, up to the end of its line or comment. */
 function directiveArguments(rest: string): { rules?: Set<string>; reason?: string } {
-  const body = rest.replace(/\s*(\*\/|-->|%>|#}|\*\)).*$/, '');
+  // Cut at a comment closer (*/, -->, %>, #}, *)), found without backtracking.
+  const closers = ['*/', '-->', '%>', '#}', '*)'].map((closer) => rest.indexOf(closer)).filter((at) => at !== -1);
+  const body = closers.length > 0 ? rest.slice(0, Math.min(...closers)).trimEnd() : rest;
   const dash = body.indexOf('--');
   const head = dash === -1 ? body : body.slice(0, dash);
   const reason = dash === -1 ? undefined : body.slice(dash + 2).trim() || undefined;

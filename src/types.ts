@@ -132,7 +132,7 @@ export interface SuppressedFinding extends Finding {
   reason?: string;
 }
 
-export type SkipReason = 'too-large' | 'unreadable' | 'symlink-outside-root' | 'vanished' | 'job-running';
+export type SkipReason = 'too-large' | 'unreadable' | 'symlink-outside-root' | 'vanished' | 'job-running' | 'partly-scanned';
 
 export interface SkippedFile {
   file: string;

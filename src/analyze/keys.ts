@@ -177,14 +177,15 @@ async function analyzePgp(data: Buffer): Promise<KeyFacts> {
 
 /** PuTTY .ppk v2/v3: `Key: value` headers, then counted base64 lines for the public and private blobs. */
 async function analyzePpk(text: string): Promise<KeyFacts | undefined> {
-  // Strip string syntax around each line; a `+` is syntax only beside white space or a quote ("+AbC" is base64).
-  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/^(?:[\s"'`]|\+(?=[\s"'`]))+|(?:[\s"'`,;\\]|(?<=[\s"'`])\+)+$/g, '')).filter(Boolean);
+  const lines = text.split(/\r\n|\r|\n/).map(stripStringSyntax).filter(Boolean);
   const fields = new Map<string, string>();
   const blobs = new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {
-    const header = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(lines[i]!);
-    if (!header) continue;
-    const [, name, value] = header as unknown as [string, string, string];
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? '' : line.slice(0, colon);
+    if (!/^[A-Za-z0-9-]{1,40}$/.test(name)) continue;
+    const value = line.slice(colon + 1).trim();
     fields.set(name, value);
     if (name === 'Public-Lines' || name === 'Private-Lines') {
       const count = Number(value);
@@ -200,6 +201,30 @@ async function analyzePpk(text: string): Promise<KeyFacts | undefined> {
   const ssh = await parseSshPublicKey(Buffer.from(publicBlob, 'base64'));
   const encryption = fields.get('Encryption') ?? 'none';
   return fromPublic(ssh.facts, { encrypted: encryption !== 'none', encoding: 'ppk', confirmed: ssh.confirmed, sshFingerprint: ssh.sshFingerprint, digest: ssh.facts.thumbprint ?? ssh.sshFingerprint });
+}
+
+const QUOTES = new Set(['"', "'", '`']);
+const SPACE = new Set([' ', '\t']);
+
+/**
+ * Strips string syntax around a line of a quoted, concatenated PPK: white space, quotes,
+ * and a `+` only beside white space or a quote (`+AbC` is base64). Linear, no regex.
+ */
+function stripStringSyntax(line: string): string {
+  const syntax = (at: number, inward: number) => {
+    const c = line[at]!;
+    if (SPACE.has(c) || QUOTES.has(c)) return true;
+    if (c === '+') {
+      const beside = line[at + inward];
+      return beside === undefined || SPACE.has(beside) || QUOTES.has(beside);
+    }
+    return false;
+  };
+  let start = 0;
+  let end = line.length;
+  while (start < end && syntax(start, 1)) start++;
+  while (end > start && (syntax(end - 1, -1) || ',;\\'.includes(line[end - 1]!))) end--;
+  return line.slice(start, end);
 }
 
 const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;

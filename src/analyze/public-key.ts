@@ -85,7 +85,8 @@ export interface SshPublicKey {
 export async function parseSshPublicKey(blob: Buffer): Promise<SshPublicKey> {
   const reader = new WireReader(blob);
   const sshType = reader.text();
-  const sshFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  // ssh-keygen prints the SHA-256 in base64 without its one '=' of padding.
+  const sshFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').slice(0, 43)}`;
   const confirmedBy = async (jwk: JsonWebKey) => ({ sshType, sshFingerprint, confirmed: true, facts: await describeKeyObject(publicKeyFromJwk(jwk)) });
   switch (sshType) {
     case 'ssh-rsa': {

@@ -17,14 +17,58 @@ const KNOWN_HEADERS = new Set(['proc-type', 'dek-info', 'comment', 'version', 'h
 /** String concatenation operators and comment or list markers that may separate body lines. */
 const SYNTAX_TOKENS = new Set(['+', '.', '..', '&', '<<', '|', '||', '-', '#', '//', '/*', '*/', '*', '--', '>', ':', '=']);
 
-/** Undoes the escapes that put a multi-line block on one line (JSON, JS, YAML, XML, .env). */
+/**
+ * Undoes the escapes that put a multi-line block on one line (JSON, JS, YAML, XML, .env),
+ * any number of backslashes deep, in one linear pass.
+ */
 export function unescapeBlock(text: string): string {
-  return text
-    .replace(/\\+u([0-9a-fA-F]{4})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(/&#(?:10|13|x0?[aAdD]);/g, '\n')
-    .replace(/\\+[nr]/g, '\n')
-    .replace(/\\+t/g, ' ')
-    .replace(/\\+\//g, '/');
+  if (!text.includes('\\') && !text.includes('&#')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '&' && text[i + 1] === '#') {
+      const entity = /^&#(?:10|13|x0?[aAdD]);/.exec(text.slice(i, i + 6));
+      if (entity) {
+        out += '\n';
+        i += entity[0].length - 1;
+        continue;
+      }
+    }
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && text[j] === '\\') j++;
+    const next = text[j];
+    if (next === 'n' || next === 'r') out += '\n';
+    else if (next === 't') out += ' ';
+    else if (next === '/') out += '/';
+    else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(j + 1, j + 5))) {
+      out += String.fromCharCode(parseInt(text.slice(j + 1, j + 5), 16));
+      j += 4;
+    } else {
+      out += text.slice(i, j + (next === undefined ? 0 : 1));
+    }
+    i = next === undefined ? j - 1 : j;
+  }
+  return out;
+}
+
+const EDGE = new Set([' ', '\t', '"', "'", '`', '#', '/', '*']);
+const TAIL = new Set(['"', "'", '`', ',', ';', '+', ' ', '\t', '\\']);
+
+/** "Proc-Type: 4,ENCRYPTED" (with string or comment syntax around it) as a name and value, without backtracking. */
+function armorHeader(line: string): [string, string] | undefined {
+  let start = 0;
+  while (start < line.length && EDGE.has(line[start]!)) start++;
+  const colon = line.indexOf(':', start);
+  if (colon === -1) return undefined;
+  const name = line.slice(start, colon);
+  if (!/^[A-Za-z][A-Za-z-]{0,31}$/.test(name) || !KNOWN_HEADERS.has(name.toLowerCase())) return undefined;
+  let end = line.length;
+  while (end > colon + 1 && TAIL.has(line[end - 1]!)) end--;
+  return [name, line.slice(colon + 1, end).trim()];
 }
 
 /** Keeps only what stands inside quotes, starting inside one (the BEGIN marker was in a string). */
@@ -60,9 +104,9 @@ export function cleanArmorBody(inner: string, options: { pgp?: boolean } = {}): 
   const parts: string[] = [];
   const lines = unescapeBlock(inner).split(/\r\n|\r|\n/);
   for (const line of lines) {
-    const header = /^[\s"'`#/*]*([A-Za-z][A-Za-z-]*):\s*(.*?)["'`,;+\s\\]*$/.exec(line);
-    if (header && KNOWN_HEADERS.has(header[1]!.toLowerCase()) && parts.length === 0) {
-      headers.push([header[1]!, header[2]!]);
+    const header = parts.length === 0 ? armorHeader(line) : undefined;
+    if (header) {
+      headers.push(header);
       continue;
     }
     for (const token of line.split(/[\s"'`,;()[\]{}\\]+/)) {

@@ -11,14 +11,31 @@ import { detectTokens } from './jwt.js';
  */
 export const MARKERS = /-----BEGIN |PuTTY-User-Key-File-|kty|ssh-|ecdsa-sha2-|eyJ/;
 
+export interface Detection {
+  artifacts: Artifact[];
+  /** Why the search of this text stopped early, if it did. */
+  incomplete?: string;
+}
+
 /** Runs every detector over a text, in order of position. Detectors find; they never judge. */
 export function detectArtifacts(text: string): Artifact[] {
-  if (!MARKERS.test(text)) return [];
+  return detect(text).artifacts;
+}
+
+/** As detectArtifacts, also saying when a detector had to stop early on a hostile text. */
+export function detect(text: string): Detection {
+  if (!MARKERS.test(text)) return { artifacts: [] };
   const artifacts: Artifact[] = [];
+  let incomplete: string | undefined;
   if (text.includes('-----BEGIN ')) artifacts.push(...detectArmored(text));
   if (text.includes('PuTTY-User-Key-File-')) artifacts.push(...detectPpk(text));
-  if (text.includes('kty')) artifacts.push(...detectJwk(text));
+  if (text.includes('kty')) {
+    const jwk = detectJwk(text);
+    artifacts.push(...jwk.artifacts);
+    incomplete = jwk.incomplete;
+  }
   if (text.includes('ssh-') || text.includes('ecdsa-sha2-')) artifacts.push(...detectSshPublic(text));
   if (text.includes('eyJ')) artifacts.push(...detectTokens(text));
-  return artifacts.sort((a, b) => a.span.start - b.span.start);
+  artifacts.sort((a, b) => a.span.start - b.span.start);
+  return incomplete ? { artifacts, incomplete } : { artifacts };
 }

@@ -4,20 +4,35 @@ const KTY = /kty\\*["']?\s*[:=]/g;
 const BACK_WINDOW = 16 << 10;
 const OBJECT_WINDOW = 64 << 10;
 
+/** Characters the brace matching may look at per text, beyond which the search stops (and says so). */
+export const jwkBudget = (text: string) => Math.max(8 << 20, text.length * 8);
+
+export interface JwkSearch {
+  artifacts: Artifact[];
+  /** Set when the search stopped early: the text is hostile or too unusual to search in full. */
+  incomplete?: string;
+}
+
 /**
  * Finds JSON Web Keys: JSON objects with a `kty` member, alone or inside a JWKS, raw,
  * escaped inside a string, or written as a JavaScript/Python object literal. Each hit
  * is the smallest object that holds `kty`, parsed; the analysis decides what it is.
+ * The brace matching has a work budget proportional to the text, so that thousands of
+ * unbalanced `kty`s cannot make it quadratic.
  */
-export function detectJwk(text: string): Artifact[] {
+export function detectJwk(text: string): JwkSearch {
   const artifacts: Artifact[] = [];
   let coveredUntil = -1;
+  let budget = jwkBudget(text);
   KTY.lastIndex = 0;
   for (let match = KTY.exec(text); match; match = KTY.exec(text)) {
     if (match.index < coveredUntil) continue;
+    if (budget <= 0) return { artifacts, incomplete: `the search for JWKs stopped at offset ${match.index}: too many unbalanced objects around 'kty'` };
     const start = enclosingObjectStart(text, match.index);
+    budget -= match.index - (start === -1 ? Math.max(0, match.index - BACK_WINDOW) : start);
     if (start === -1) continue;
     const end = matchingBrace(text, start);
+    budget -= (end === -1 ? Math.min(text.length, start + OBJECT_WINDOW) : end) - start;
     if (end === -1) continue;
     const raw = text.slice(start, end + 1);
     const json = parseObjectLiteral(raw);
@@ -25,7 +40,7 @@ export function detectJwk(text: string): Artifact[] {
     artifacts.push({ type: 'jwk', span: { start, end: end + 1 }, raw, json });
     coveredUntil = end + 1;
   }
-  return artifacts;
+  return { artifacts };
 }
 
 /** Walks back from `index` to the `{` that opens the object holding it, skipping strings and nested values. */

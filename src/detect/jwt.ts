@@ -8,8 +8,8 @@ import type { Artifact } from '../types.js';
  */
 const TOKEN = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g;
 
-/** A URL (absolute, or a path) whose last query or fragment parameter is open right before the token. */
-const URL_BEFORE = /(?:[a-z][a-z0-9+.-]*:\/\/|^\/)[^\s"'<>`]*?[?#&;]([^\s"'<>`=&;#?]{1,64})=$/i;
+const URL_STOP = new Set([' ', '\n', '\r', '\t', '"', "'", '(', '<', '>', '`']);
+const PARAMETER_END = new Set(['?', '#', '&', ';']);
 
 export function detectTokens(text: string): Artifact[] {
   const artifacts: Artifact[] = [];
@@ -30,11 +30,23 @@ export function detectTokens(text: string): Artifact[] {
   return artifacts;
 }
 
+/**
+ * The query or fragment parameter a token is the value of (`…?access_token=` right
+ * before it), when the text before it is a URL (an absolute one, or a path). Scans back
+ * once, without regular expressions, so its cost is bounded by the 2 KB it looks at.
+ */
 function urlParameter(text: string, start: number): string | undefined {
-  const from = Math.max(0, start - 2048);
-  const before = text.slice(from, start);
-  // The URL is the run of non-space, non-quote characters right before the token.
-  const cut = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\n'), before.lastIndexOf('\t'), before.lastIndexOf('"'), before.lastIndexOf("'"), before.lastIndexOf('('), before.lastIndexOf('<'), before.lastIndexOf('`'));
-  const candidate = before.slice(cut + 1);
-  return URL_BEFORE.exec(candidate)?.[1];
+  if (text[start - 1] !== '=') return undefined;
+  const floor = Math.max(0, start - 2048);
+  let nameStart = start - 1;
+  while (nameStart > floor && start - nameStart <= 65 && !PARAMETER_END.has(text[nameStart - 1]!) && !URL_STOP.has(text[nameStart - 1]!) && text[nameStart - 1] !== '=') nameStart--;
+  const separator = text[nameStart - 1];
+  if (separator === undefined || !PARAMETER_END.has(separator) || nameStart === start - 1) return undefined;
+  // The URL is the run of non-space, non-quote characters that holds the separator.
+  let urlStart = nameStart - 1;
+  while (urlStart > floor && !URL_STOP.has(text[urlStart - 1]!)) urlStart--;
+  const url = text.slice(urlStart, nameStart - 1);
+  const scheme = url.indexOf('://');
+  const isUrl = url.startsWith('/') || (scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(url.slice(0, scheme)));
+  return isUrl ? text.slice(nameStart, start - 1) : undefined;
 }

@@ -6,13 +6,15 @@ const MARKER = /PuTTY-User-Key-File-([23]):[ \t]*([A-Za-z0-9@.-]+)/g;
 /** Finds PuTTY private key files (PPK v2 and v3), whole or inside escaped strings. */
 export function detectPpk(text: string): Artifact[] {
   const artifacts: Artifact[] = [];
+  let nextMac = -2; // the next 'Private-MAC:' at or after the current marker, found once per stretch
   MARKER.lastIndex = 0;
   for (let match = MARKER.exec(text); match; match = MARKER.exec(text)) {
     const limit = Math.min(text.length, match.index + (64 << 10));
-    const macAt = text.indexOf('Private-MAC:', match.index);
+    if (nextMac !== -1 && nextMac < match.index) nextMac = text.indexOf('Private-MAC:', match.index);
+    const macAt = nextMac;
     if (macAt === -1 || macAt > limit) continue;
-    const lineEnd = /[\r\n"'\\]|$/.exec(text.slice(macAt, limit));
-    const stop = macAt + (lineEnd?.index ?? limit - macAt);
+    let stop = macAt;
+    while (stop < limit && !'\r\n"\'\\'.includes(text[stop]!)) stop++;
     artifacts.push({ type: 'ppk', label: `PuTTY-User-Key-File-${match[1]}`, span: { start: match.index, end: stop }, raw: text.slice(match.index, stop), normalized: unescapeBlock(text.slice(match.index, stop)) });
     MARKER.lastIndex = stop;
   }

@@ -16,7 +16,14 @@ export function parseDuration(value: string | number): number {
     throw new UserError('ERR_DURATION', `invalid duration '${value}': use a number with s, m, h, d or w, such as '10m', '1h30m' or '24h'`);
   }
   let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(/([0-9]+)([smhdw])/g)) seconds += Number(amount) * UNIT_SECONDS[unit!]!;
+  let amount = '';
+  for (const c of text) {
+    if (c >= '0' && c <= '9') amount += c;
+    else {
+      seconds += Number(amount) * UNIT_SECONDS[c]!;
+      amount = '';
+    }
+  }
   return seconds;
 }
 

@@ -22,13 +22,23 @@ interface Anchor {
 const anchor = (text: string, before: number, after: number, shape: RegExp): Anchor => ({ bytes: Buffer.from(text, 'latin1'), before, after, shape });
 
 export const ANCHORS: readonly Anchor[] = [
-  anchor('yJ', 1, 4096, /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]/),
+  anchor('yJ', 1, 4096, /^eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]/),
   anchor('-----B', 0, 64, /^-----BEGIN [A-Z0-9 ]{1,40}-----/),
   anchor('kty', 0, 24, /^kty\\*["']?\s*[:=]/),
   anchor('PuTTY', 0, 24, /^PuTTY-User-Key-File-/),
-  anchor('NzaC1', 96, 0, /(?:ssh-|sk-)[\w@.-]*[ \t]+AAAA[A-Za-z0-9+/]{0,2}$/),
-  anchor('VjZHNh', 96, 0, /(?:ecdsa-|sk-)[\w@.-]*[ \t]+AAAA[A-Za-z0-9+/]{0,2}$/),
+  anchor('NzaC1', 96, 0, /^(?:ssh-|sk-)[\w@.-]{1,60}[ \t]{1,8}AAAA[A-Za-z0-9+/]{0,2}$/),
+  anchor('VjZHNh', 96, 0, /^(?:ecdsa-|sk-)[\w@.-]{1,60}[ \t]{1,8}AAAA[A-Za-z0-9+/]{0,2}$/),
 ];
+
+/** Where the type word of `… ssh-rsa AAAA<anchor>` starts in a window that ends at the anchor. */
+function lastWordStart(window: string): number {
+  let end = window.length;
+  while (end > 0 && window[end - 1] !== ' ' && window[end - 1] !== '\t') end--; // the blob
+  while (end > 0 && (window[end - 1] === ' ' || window[end - 1] === '\t')) end--; // the gap
+  let start = end;
+  while (start > 0 && !/\s/.test(window[start - 1]!)) start--; // the type
+  return start;
+}
 
 /** Occurrences of one anchor tested before giving up and decoding the whole chunk. */
 const MAX_PROBES = 4096;
@@ -40,7 +50,9 @@ export function hasAnchor(bytes: Buffer): boolean {
     for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
       if (++probes > MAX_PROBES) return true;
       const window = bytes.toString('latin1', Math.max(0, at - before), Math.min(bytes.length, at + needle.length + after));
-      if (shape.test(window)) return true;
+      // A key type before a blob starts after the last white space that precedes the type.
+      const probe = before > 1 ? window.slice(lastWordStart(window)) : window;
+      if (shape.test(probe)) return true;
     }
   }
   return false;
