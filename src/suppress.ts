@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { globbable } from './sources/files.js';
 import type { IgnoreEntry } from './policy/types.js';
 import type { Finding, SuppressedFinding, SuppressionKind } from './types.js';
 import { lineStarts, position } from './util/lines.js';
@@ -83,7 +84,7 @@ export function policySuppressor(entries: IgnoreEntry[]): Suppressor {
     apply(finding) {
       const hit = compiled.find(
         (c) =>
-          (!c.paths || c.paths(finding.file)) &&
+          (!c.paths || c.paths(globbable(finding.file))) &&
           (!c.rules || c.rules.has(finding.ruleId)) &&
           (!c.fingerprints || c.fingerprints.has(finding.fingerprint)),
       );

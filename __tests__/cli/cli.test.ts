@@ -178,3 +178,27 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     expect(result.stdout).toContain('./<stdin>');
   });
 });
+
+describe('failures', () => {
+  const capture = () => {
+    let text = '';
+    return { stream: { write: (t: string) => (text += t) }, text: () => text };
+  };
+
+  it('a user error is one line and exit code 2', async () => {
+    const { reportFailure } = await import('../../src/cli/exit.js');
+    const out = capture();
+    expect(reportFailure(new UserError('ERR_USAGE', 'bad flag'), out.stream, {})).toBe(2);
+    expect(out.text()).toBe('jwt-guard: bad flag\n');
+  });
+
+  it('an internal error is exit code 3, a short message, and the stack only when debugging', async () => {
+    const { reportFailure } = await import('../../src/cli/exit.js');
+    const quiet = capture();
+    expect(reportFailure(new TypeError('x is undefined'), quiet.stream, {})).toBe(3);
+    expect(quiet.text()).toBe('jwt-guard: internal error: x is undefined\nSet JWT_GUARD_DEBUG=1 for the stack trace, and report it.\n');
+    const debug = capture();
+    reportFailure(new TypeError('x is undefined'), debug.stream, { JWT_GUARD_DEBUG: '1' });
+    expect(debug.text()).toMatch(/^jwt-guard: internal error: x is undefined\nTypeError: x is undefined\n\s+at /);
+  });
+});

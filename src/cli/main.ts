@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { isUserError } from '../errors.js';
 import { isScanWorker, runScanWorker } from '../parallel.js';
-import { EXIT, runCli } from './cli.js';
+import { runCli } from './cli.js';
+import { reportFailure } from './exit.js';
 
 /** The thin CLI entry: real process, real streams; all logic is in cli.ts. */
 async function readStdin(): Promise<string> {
@@ -19,13 +19,5 @@ try {
   // The same bundle runs the scan's worker threads.
   await (isScanWorker() ? runScanWorker() : main());
 } catch (error) {
-  if (isUserError(error)) {
-    process.stderr.write(`jwt-guard: ${error.message}\n`);
-    process.exitCode = EXIT.usage;
-  } else {
-    const debug = Boolean(process.env.JWT_GUARD_DEBUG || process.env.RUNNER_DEBUG);
-    process.stderr.write(`jwt-guard: internal error: ${(error as Error)?.message ?? String(error)}\n`);
-    process.stderr.write(debug ? `${(error as Error)?.stack ?? ''}\n` : 'Set JWT_GUARD_DEBUG=1 for the stack trace, and report it.\n');
-    process.exitCode = EXIT.internal;
-  }
+  process.exitCode = reportFailure(error, process.stderr, process.env);
 }

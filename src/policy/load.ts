@@ -11,7 +11,7 @@ import { parseSize } from './size.js';
 import { parseDuration } from './duration.js';
 import type { Policy, PolicyDocument, RuleSetting } from './types.js';
 import { lineStarts, position } from '../util/lines.js';
-import { duplicateKeys } from '../util/json.js';
+import { duplicateKeys, MAX_JSON_DEPTH, nestingDepth } from '../util/json.js';
 
 export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 
@@ -60,6 +60,9 @@ export function loadPolicy(options: LoadPolicyOptions): Policy {
 export function parsePolicyText(text: string, file: string): PolicyDocument {
   const lines = lineStarts(text);
   const where = (offset: number) => position(lines, offset);
+  if (nestingDepth(text) > MAX_JSON_DEPTH) {
+    throw new PolicyError([{ file, pointer: '', line: 1, column: 1, message: `nested more than ${MAX_JSON_DEPTH} levels deep: a policy needs a handful` }]);
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: false, disallowComments: false });
   if (errors.length > 0 || !tree) {

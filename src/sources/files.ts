@@ -25,6 +25,12 @@ export interface FileListing {
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
+/**
+ * Globs match any character but a line break, and file names may hold them: match a
+ * path with its line breaks stood in for, so that no file escapes the scan by its name.
+ */
+export const globbable = (relative: string) => relative.replace(/[\r\n]/g, '\u2424');
+
 /** Builds the include/exclude/log matchers of a policy once. */
 export function fileMatchers(policy: Policy) {
   const options = { dot: true };
@@ -32,8 +38,8 @@ export function fileMatchers(policy: Policy) {
   const exclude = policy.files.exclude.length > 0 ? picomatch(policy.files.exclude, options) : () => false;
   const logs = policy.files.logs.length > 0 ? picomatch(policy.files.logs, options) : () => false;
   return {
-    selected: (relative: string) => include(relative) && !exclude(relative),
-    isLog: (relative: string) => logs(relative),
+    selected: (relative: string) => include(globbable(relative)) && !exclude(globbable(relative)),
+    isLog: (relative: string) => logs(globbable(relative)),
   };
 }
 

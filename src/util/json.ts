@@ -26,11 +26,34 @@ export function duplicateKeys(node: Node, pointer = ''): DuplicateKey[] {
   return found;
 }
 
+/** Deepest nesting accepted before parsing: policies and token parts need a handful of levels. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest bracket nesting of a JSON text, outside strings; linear, and stops once past `limit`. */
+export function nestingDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      deepest = Math.max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
 /**
  * Strict JSON for untrusted token parts: standard JSON only (no comments, no trailing
  * commas), an object at the top, and no duplicate keys. Returns the reason it is not.
  */
 export function strictJsonObjectProblem(text: string): string | undefined {
+  if (nestingDepth(text) > MAX_JSON_DEPTH) return `nested more than ${MAX_JSON_DEPTH} levels deep`;
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || !tree) return `not valid JSON (${errors[0] ? printParseErrorCode(errors[0].error) : 'empty'})`;

@@ -1,0 +1,18 @@
+import { isUserError } from '../errors.js';
+import { EXIT } from './cli.js';
+
+/**
+ * What the CLI says when a command fails, and its exit code: a user error is one clear
+ * line (exit 2); anything else is internal (exit 3), with the stack only when debugging
+ * (JWT_GUARD_DEBUG or RUNNER_DEBUG) is on.
+ */
+export function reportFailure(error: unknown, stderr: { write(text: string): unknown }, env: NodeJS.ProcessEnv): number {
+  if (isUserError(error)) {
+    stderr.write(`jwt-guard: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const debug = Boolean(env.JWT_GUARD_DEBUG || env.RUNNER_DEBUG);
+  stderr.write(`jwt-guard: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+  stderr.write(debug ? `${(error as Error)?.stack ?? ''}\n` : 'Set JWT_GUARD_DEBUG=1 for the stack trace, and report it.\n');
+  return EXIT.internal;
+}
