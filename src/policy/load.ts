@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validate as validatePolicy } from './validate.generated.js';
 import { PolicyError, UserError, type PolicyProblem } from '../errors.js';
 import { RULES } from '../rules/index.js';
 import { PRESETS } from './presets.js';
-import { policySchema } from './schema.js';
 import { parseSize } from './size.js';
 import { parseDuration } from './duration.js';
 import type { Policy, PolicyDocument, RuleSetting } from './types.js';
@@ -15,15 +14,8 @@ import { duplicateKeys, MAX_JSON_DEPTH, nestingDepth } from '../util/json.js';
 
 export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
-    ajv.addVocabulary(['x-hint']);
-    validator = ajv.compile(policySchema());
-  }
-  return validator;
-}
+/** The schema's validator, compiled ahead of time (see __tests__/generated.test.ts). */
+const validate = (): ValidateFunction => validatePolicy as unknown as ValidateFunction;
 
 export interface LoadPolicyOptions {
   /** An explicit policy file (CLI `--policy`, Action `policy`), absolute or relative to the cwd; must exist. */

@@ -121,8 +121,7 @@ const GIT = ['-c', 'core.quotepath=off', 'ls-files', '-z'];
 
 async function gitFiles(root: string): Promise<Candidate[] | undefined> {
   try {
-    const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root });
-    if (inside.stdout.trim() !== 'true') return undefined;
+    // Outside a work tree (or in .git) ls-files fails, and the walk takes over: no separate rev-parse.
     const list = async (args: string[]) => (await run('git', [...GIT, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'buffer' })).stdout.toString('utf8').split('\0').filter(Boolean);
     const [staged, deleted, others] = await Promise.all([list(['--stage']), list(['--deleted']), list(['--others', '--exclude-standard'])]);
     const gone = new Set(deleted);
