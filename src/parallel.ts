@@ -5,7 +5,7 @@ import { scanUnit } from './engine.js';
 import type { Policy } from './policy/types.js';
 import { fileMatchers, type FileEntry } from './sources/files.js';
 import { CHUNK_BYTES, readFileChunks } from './sources/read.js';
-import type { Finding, SkippedFile, SuppressedFinding } from './types.js';
+import type { ScanResult } from './types.js';
 
 export interface FilesContext {
   policy: Policy;
@@ -13,16 +13,10 @@ export interface FilesContext {
   now?: number;
 }
 
-export interface FilesOutcome {
-  findings: Finding[];
-  suppressed: SuppressedFinding[];
-  skipped: SkippedFile[];
-  filesScanned: number;
-  bytesScanned: number;
-  binaryFiles: number;
-}
+/** What scanning a set of files yields: a scan result without its duration. */
+export type FilesOutcome = Omit<ScanResult, 'durationMs'>;
 
-const empty = (): FilesOutcome => ({ findings: [], suppressed: [], skipped: [], filesScanned: 0, bytesScanned: 0, binaryFiles: 0 });
+export const empty = (): FilesOutcome => ({ findings: [], suppressed: [], skipped: [], filesScanned: 0, bytesScanned: 0, binaryFiles: 0 });
 
 /** Files per batch handed to a thread: small enough to balance, large enough that messages cost nothing. */
 const BATCH = 256;
@@ -60,7 +54,8 @@ export async function scanFiles(files: FileEntry[], context: FilesContext, buffe
   return out;
 }
 
-function add(total: FilesOutcome, part: FilesOutcome): void {
+/** Adds one part's outcome into a running total. */
+export function add(total: FilesOutcome, part: FilesOutcome): void {
   total.findings.push(...part.findings);
   total.suppressed.push(...part.suppressed);
   total.skipped.push(...part.skipped);

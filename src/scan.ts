@@ -3,9 +3,9 @@ import type { TrustedKeys } from './analyze/trusted.js';
 import type { Policy } from './policy/types.js';
 import { applySuppressors, scanUnit } from './engine.js';
 import { listFiles } from './sources/files.js';
-import { poolSize, scanFiles, worthSharing, WorkerPool, type FilesContext, type FilesOutcome } from './parallel.js';
+import { add, empty, poolSize, scanFiles, worthSharing, WorkerPool, type FilesContext } from './parallel.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
-import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type SuppressedFinding, type TextUnit } from './types.js';
+import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from './types.js';
 
 export interface ScanOptions {
   /** Directory to scan. */
@@ -52,43 +52,30 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const size = options.parallel && options.scanFiles !== false ? poolSize(options.parallel.threads) : 0;
   const pool = size > 0 ? new WorkerPool(options.parallel!.entry, context, size) : undefined;
   const listing = options.scanFiles === false ? { files: [], skipped: [] } : await listFiles(options.root, policy, pathPrefix(options.root, options.base));
-  const findings: Finding[] = [];
-  const suppressedFindings: SuppressedFinding[] = [];
-  const skipped: SkippedFile[] = [...listing.skipped, ...(options.extraSkipped ?? [])];
-  const tally = { filesScanned: 0, bytesScanned: 0, binaryFiles: 0 };
-  const merge = (part: FilesOutcome) => {
-    findings.push(...part.findings);
-    suppressedFindings.push(...part.suppressed);
-    skipped.push(...part.skipped);
-    tally.filesScanned += part.filesScanned;
-    tally.bytesScanned += part.bytesScanned;
-    tally.binaryFiles += part.binaryFiles;
-  };
-  if (pool && worthSharing(listing.files.length, options.parallel?.threads)) merge(await pool.run(listing.files, context));
+  const total = empty();
+  total.skipped.push(...listing.skipped, ...(options.extraSkipped ?? []));
+  if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.run(listing.files, context));
   else {
     await pool?.close();
-    merge(await scanFiles(listing.files, context));
+    add(total, await scanFiles(listing.files, context));
   }
-  const { filesScanned, binaryFiles } = tally;
-  let { bytesScanned } = tally;
   for (const unit of options.extraUnits ?? []) {
-    bytesScanned += Buffer.byteLength(unit.text);
+    total.bytesScanned += Buffer.byteLength(unit.text);
     const result = await scanUnit(unit, policy, context);
-    findings.push(...result.findings);
-    suppressedFindings.push(...result.suppressed);
+    total.findings.push(...result.findings);
+    total.suppressed.push(...result.suppressed);
   }
-
 
   const suppressors: Suppressor[] = [policySuppressor(policy.ignore)];
   if (options.baseline) suppressors.push(baselineSuppressor(options.baseline));
-  const final = applySuppressors(findings, suppressors);
+  const final = applySuppressors(total.findings, suppressors);
   return {
     findings: sortFindings(final.findings),
-    suppressed: sortFindings([...suppressedFindings, ...final.suppressed]),
-    skipped: skipped.sort((a, b) => a.file.localeCompare(b.file)),
-    filesScanned,
-    bytesScanned,
-    binaryFiles,
+    suppressed: sortFindings([...total.suppressed, ...final.suppressed]),
+    skipped: total.skipped.sort((a, b) => a.file.localeCompare(b.file)),
+    filesScanned: total.filesScanned,
+    bytesScanned: total.bytesScanned,
+    binaryFiles: total.binaryFiles,
     durationMs: Date.now() - started,
   };
 }

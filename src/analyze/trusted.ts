@@ -17,6 +17,23 @@ export interface TrustedKey {
 
 export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
 
+/** A key file the policy names, read: its text and repository path, or a UserError naming the policy entry. */
+export async function readPolicyKeyFile(setting: string, index: number, entry: string, base: string): Promise<{ text: string; relative: string; where: string }> {
+  const root = path.resolve(base);
+  const where = `policy ${setting}[${index}] '${entry}'`;
+  const file = path.resolve(root, entry);
+  if (file !== root && !file.startsWith(root + path.sep)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
+  try {
+    return { text: await readFile(file, 'utf8'), relative: path.relative(root, file).split(path.sep).join('/'), where };
+  } catch (error) {
+    throw new UserError('ERR_TRUSTED_KEYS', `${where}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message})`);
+  }
+}
+
+/** The user error for a named key file that holds no key jwt-guard can read. */
+export const noKeysIn = (where: string) =>
+  new UserError('ERR_TRUSTED_KEYS', `${where}: holds no public key jwt-guard can read (expected a JWKS, a JWK, PEM public keys or certificates)`);
+
 /**
  * Reads the policy's trusted key files (JWKS, PEM public keys, certificates) and indexes
  * their keys by RFC 7638 thumbprint. A path outside the repository, a missing file or a
@@ -24,18 +41,8 @@ export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
  */
 export async function loadTrustedKeys(paths: string[], base: string): Promise<TrustedKeys> {
   const keys = new Map<string, TrustedKey>();
-  const root = path.resolve(base);
   for (const [index, entry] of paths.entries()) {
-    const where = `policy keys.trusted[${index}] '${entry}'`;
-    const file = path.resolve(root, entry);
-    if (file !== root && !file.startsWith(root + path.sep)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UserError('ERR_TRUSTED_KEYS', `${where}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message})`);
-    }
-    const relative = path.relative(root, file).split(path.sep).join('/');
+    const { text, relative, where } = await readPolicyKeyFile('keys.trusted', index, entry, base);
     let found = 0;
     for (const artifact of detectArtifacts(text)) {
       const facts = await analyzeKey(artifact);
@@ -43,7 +50,7 @@ export async function loadTrustedKeys(paths: string[], base: string): Promise<Tr
       found++;
       keys.set(facts.thumbprint, { thumbprint: facts.thumbprint, file: relative, ...(facts.kid ? { kid: facts.kid } : {}), description: keySize(facts) });
     }
-    if (found === 0) throw new UserError('ERR_TRUSTED_KEYS', `${where}: holds no public key jwt-guard can read (expected a JWKS, a JWK, PEM public keys or certificates)`);
+    if (found === 0) throw noKeysIn(where);
   }
   return keys;
 }

@@ -1,8 +1,6 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
-import { UserError } from '../errors.js';
+import { noKeysIn, readPolicyKeyFile } from '../analyze/trusted.js';
 import { detectArtifacts } from '../detect/index.js';
 import { cleanArmorBody, toPem } from '../detect/armor.js';
 import type { Artifact } from '../types.js';
@@ -34,18 +32,9 @@ function publicKeyOf(artifact: Artifact): { key: KeyObject; kid?: string; alg?: 
  * RFC 7638 thumbprint as kid (the convention jwt-guard mint follows).
  */
 export async function loadVerificationKeys(paths: string[], base: string): Promise<JWK[]> {
-  const root = path.resolve(base);
   const keys: JWK[] = [];
   for (const [index, entry] of paths.entries()) {
-    const where = `policy tokens.trustedKeys[${index}] '${entry}'`;
-    const file = path.resolve(root, entry);
-    if (file !== root && !file.startsWith(root + path.sep)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UserError('ERR_TRUSTED_KEYS', `${where}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message})`);
-    }
+    const { text, where } = await readPolicyKeyFile('tokens.trustedKeys', index, entry, base);
     const before = keys.length;
     for (const artifact of detectArtifacts(text)) {
       const found = publicKeyOf(artifact);
@@ -55,7 +44,7 @@ export async function loadVerificationKeys(paths: string[], base: string): Promi
       if (found.alg) jwk.alg = found.alg;
       keys.push(jwk);
     }
-    if (keys.length === before) throw new UserError('ERR_TRUSTED_KEYS', `${where}: holds no public key jwt-guard can read (expected a JWKS, a JWK, PEM public keys or certificates)`);
+    if (keys.length === before) throw noKeysIn(where);
   }
   return keys;
 }

@@ -37,6 +37,17 @@ function ruleEntrySchema(rule: (typeof RULES)[number]): Record<string, unknown> 
   };
 }
 
+/** A duration: whole seconds, or a string such as '10m'. */
+const DURATION = (description: string, defaultValue: string, hint: string, minimum: number) => ({
+  description,
+  default: defaultValue,
+  'x-hint': hint,
+  anyOf: [
+    { type: 'integer', minimum },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+});
+
 const GLOBS = (description: string, defaults: string[]) => ({
   type: 'array',
   description,
@@ -108,15 +119,7 @@ export function policySchema(): Record<string, unknown> {
         description: 'What every token jwt-guard sees (found in files and logs, checked, or minted) must be like.',
         additionalProperties: false,
         properties: {
-          maxLifetime: {
-            description: "Longest allowed lifetime, judged from iat to exp: a duration such as '10m', '1h' or '24h' (strict: 1h).",
-            default: '24h',
-            'x-hint': "a duration such as '10m', '1h30m' or '24h'",
-            anyOf: [
-              { type: 'integer', minimum: 1 },
-              { type: 'string', pattern: DURATION_PATTERN },
-            ],
-          },
+          maxLifetime: DURATION("Longest allowed lifetime, judged from iat to exp: a duration such as '10m', '1h' or '24h' (strict: 1h).", '24h', "a duration such as '10m', '1h30m' or '24h'", 1),
           requiredClaims: { type: 'array', description: 'Claims every token must carry (strict adds iat and jti). RFC 8725 3.9: a token without aud must be rejected.', default: ['iss', 'aud', 'exp'], items: { type: 'string', minLength: 1 } },
           allowedKeyHeaders: {
             type: 'array',
@@ -130,15 +133,7 @@ export function policySchema(): Record<string, unknown> {
           type: { type: 'string', description: "The typ header checked tokens must carry (for instance 'at+jwt'); any when empty.", default: '' },
           issuers: { type: 'array', description: 'Issuers (iss) checked tokens may come from; any when empty.', default: [], items: { type: 'string', minLength: 1 } },
           audiences: { type: 'array', description: 'Audiences (aud) checked tokens must be meant for; a token without aud is always refused.', default: [], items: { type: 'string', minLength: 1 } },
-          clockTolerance: {
-            description: 'Clock skew allowed when checking exp, nbf and iat.',
-            default: '30s',
-            'x-hint': "a duration such as '30s' or '2m'",
-            anyOf: [
-              { type: 'integer', minimum: 0 },
-              { type: 'string', pattern: DURATION_PATTERN },
-            ],
-          },
+          clockTolerance: DURATION('Clock skew allowed when checking exp, nbf and iat.', '30s', "a duration such as '30s' or '2m'", 0),
           trustedKeys: GLOBS('Repository paths of JWKS, JWK, PEM public key or certificate files whose keys verify checked tokens.', []),
           jwksUrls: {
             type: 'array',
@@ -163,15 +158,7 @@ export function policySchema(): Record<string, unknown> {
           },
           subject: { type: 'string', description: 'The sub of minted tokens.', default: '' },
           type: { type: 'string', minLength: 1, description: 'The typ header of minted tokens.', default: 'JWT' },
-          lifetime: {
-            description: 'How long minted tokens live; capped by tokens.maxLifetime.',
-            default: '10m',
-            'x-hint': "a duration such as '5m' or '10m'",
-            anyOf: [
-              { type: 'integer', minimum: 1 },
-              { type: 'string', pattern: DURATION_PATTERN },
-            ],
-          },
+          lifetime: DURATION('How long minted tokens live; capped by tokens.maxLifetime.', '10m', "a duration such as '5m' or '10m'", 1),
           claims: { type: 'object', description: 'Static claims added to every minted token.', default: {} },
           overridableClaims: {
             type: 'array',
