@@ -93,6 +93,17 @@ describe('mint: refusals leave no token', () => {
     expect((failure as Error).message).not.toContain(PASS);
   });
 
+  it('says the passphrase is wrong every time, including when the wrong key happens to unpad cleanly', async () => {
+    // One wrong passphrase in ~256 yields valid CBC padding and fails later, in the DER: try enough to meet it.
+    const blob = encryptToPkcs8(ec, PASS);
+    const messages = new Set<string>();
+    for (let i = 0; i < 1500; i++) {
+      await openSigningKey(blob, `wrong passphrase ${i}`, { allowPlainKey: false }).catch((error: Error) => messages.add(error.message));
+    }
+    expect([...messages]).toEqual(['the passphrase does not open the signing key']);
+    await expect(openSigningKey(blob.replace(/[A-Za-z0-9+/]{60}\n/, 'not base64 at all\n'), PASS, { allowPlainKey: false })).rejects.toThrow('not a readable encrypted PKCS#8 PEM');
+  });
+
   it('a plain key is accepted only with mint.allowPlainKey, and then with a warning', async () => {
     const resolved = resolvePolicy(mintPolicy({ allowPlainKey: true }), 't');
     const key = await openSigningKey(k.pkcs8(ec), undefined, { allowPlainKey: true });

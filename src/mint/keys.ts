@@ -22,6 +22,17 @@ export interface SigningKey {
   form: KeyForm;
 }
 
+/** Whether node:crypto reads the PEM as an encrypted key that only lacks its passphrase. */
+function isEncryptedKeyStructure(pem: string): boolean {
+  try {
+    createPrivateKey({ key: pem, format: 'pem' });
+    return false;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || code === 'ERR_MISSING_PASSPHRASE';
+  }
+}
+
 const isJwe = (text: string) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(text);
 
 /**
@@ -39,9 +50,11 @@ export async function openSigningKey(blob: string, passphrase: string | undefine
     if (!passphrase) throw new UserError('ERR_MINT_KEY', 'the signing key is encrypted and no passphrase was given');
     try {
       privateKey = createPrivateKey({ key: text, format: 'pem', passphrase });
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      throw new UserError('ERR_MINT_KEY', code.includes('BAD_DECRYPT') ? 'the passphrase does not open the signing key' : 'the signing key is not a readable encrypted PKCS#8 PEM');
+    } catch {
+      // A wrong passphrase usually fails the padding check ("bad decrypt"), but one time in
+      // 256 the padding looks right and the DER fails instead: so ask whether the blob is a
+      // well-formed encrypted key at all, which needs no passphrase to tell.
+      throw new UserError('ERR_MINT_KEY', isEncryptedKeyStructure(text) ? 'the passphrase does not open the signing key' : 'the signing key is not a readable encrypted PKCS#8 PEM');
     }
     form = 'encrypted-pkcs8';
   } else if (isJwe(text)) {
