@@ -67,7 +67,7 @@ describe('the Action', () => {
   });
 
   it('prints the report inside a stop-commands block, so scanned text cannot issue workflow commands', () => {
-    const hostile = `::add-mask::secret\n${JSON.stringify({ ...k.jwk(k.keyPair({ type: 'ed25519' }).privateKey), kid: '::set-output name=findings::0' })}`;
+    const hostile = `::add-mask::secret\n::stop-commands::evil\n::evil::\n%0A::error::forged\n${JSON.stringify({ ...k.jwk(k.keyPair({ type: 'ed25519' }).privateKey), kid: '::set-output name=findings::0' })}`;
     const repo = tempTree({ '::warning::x.json': hostile }, { git: true });
     try {
       const run = runAction(repo.dir, {});
@@ -84,6 +84,7 @@ describe('the Action', () => {
         expect(line).toMatch(/^::(group|endgroup|error|warning|notice|debug|stop-commands|[0-9a-f]{32})(::| )/);
       }
       expect(run.outputs.findings).toBe('1');
+      expect(run.stdout).not.toMatch(/^::(stop-commands::evil|evil::|error::forged)/m);
     } finally {
       repo.cleanup();
     }
