@@ -1,24 +1,9 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { openSigningKey } from '../mint/keys.js';
-import { auditLine, githubContextClaims, mintTokens } from '../mint/mint.js';
+import { auditLine, githubContextClaims, mintTokens, parseClaimSets } from '../mint/mint.js';
 import { loadPolicy } from '../policy/load.js';
 import type { ActionCore } from './run.js';
-
-function claimSets(text: string): Array<Record<string, unknown>> | undefined {
-  if (!text) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UserError('ERR_INPUT', `input 'claims' is not JSON: ${(error as Error).message}`);
-  }
-  const sets = Array.isArray(value) ? value : [value];
-  if (sets.length === 0 || sets.some((set) => typeof set !== 'object' || set === null || Array.isArray(set))) {
-    throw new UserError('ERR_INPUT', "input 'claims' must be a JSON object, or a non-empty array of objects");
-  }
-  return sets as Array<Record<string, unknown>>;
-}
 
 /**
  * mode: mint. The key and passphrase are masked first; each token is masked before it
@@ -39,7 +24,8 @@ export async function runMint(core: ActionCore, env: NodeJS.ProcessEnv): Promise
   const policy = loadPolicy({ ...(policyInput ? { policyPath: path.resolve(workspace, policyInput) } : {}), searchRoots: [workspace] });
   const context = core.getInput('include-github-context').trim();
   if (context !== '' && !/^(true|false)$/i.test(context)) throw new UserError('ERR_INPUT', `input 'include-github-context' must be true or false, not '${context}'`);
-  const sets = claimSets(core.getInput('claims').trim());
+  const claimsText = core.getInput('claims').trim();
+  const sets = claimsText ? parseClaimSets(claimsText, "input 'claims'") : undefined;
   const audience = core.getInput('audience').trim();
   const key = await openSigningKey(blob, passphrase || undefined, { allowPlainKey: policy.mint.allowPlainKey });
   const result = await mintTokens(policy, {

@@ -95,27 +95,32 @@ function fromPublic(facts: PublicKeyFacts, rest: Omit<KeyFacts, 'kind' | 'privat
 
 const PUBLIC_ENCODINGS: Record<string, KeyEncoding> = { 'PUBLIC KEY': 'spki', 'RSA PUBLIC KEY': 'pkcs1-public', CERTIFICATE: 'x509' };
 
-/** A public key or a certificate's subject key: read by node:crypto, never reported as private. */
-async function analyzePublicPem(label: string, encoding: KeyEncoding, raw: string): Promise<KeyFacts | undefined> {
+/**
+ * The key of a PEM public key or certificate, read by node:crypto from the block as it
+ * is written (plain, escaped, or quoted and concatenated); undefined when none reads.
+ */
+export function publicKeyFromPem(label: string, raw: string): { key: KeyObject; body: ArmorBody; subject?: string } | undefined {
   for (const body of bodies(raw)) {
     try {
       const pem = toPem(label, body);
-      let subject: string | undefined;
-      let key: KeyObject;
-      if (encoding === 'x509') {
+      if (label === 'CERTIFICATE') {
         const certificate = new X509Certificate(pem);
-        key = certificate.publicKey;
-        subject = certificate.subject.replace(/\n/g, ', ').slice(0, 200);
-      } else {
-        key = createPublicKey(pem);
+        return { key: certificate.publicKey, body, subject: certificate.subject.replace(/\n/g, ', ').slice(0, 200) };
       }
-      const facts = await describeKeyObject(key);
-      return { kind: 'key', private: false, ...facts, encrypted: false, encoding, confirmed: true, digest: facts.thumbprint ?? sha256(body.base64), ...(subject ? { subject } : {}) };
+      return { key: createPublicKey(pem), body };
     } catch (error) {
       if (!isContentError(error)) throw error;
     }
   }
   return undefined;
+}
+
+/** A public key or a certificate's subject key: read by node:crypto, never reported as private. */
+async function analyzePublicPem(label: string, encoding: KeyEncoding, raw: string): Promise<KeyFacts | undefined> {
+  const found = publicKeyFromPem(label, raw);
+  if (!found) return undefined;
+  const facts = await describeKeyObject(found.key);
+  return { kind: 'key', private: false, ...facts, encrypted: false, encoding, confirmed: true, digest: facts.thumbprint ?? sha256(found.body.base64), ...(found.subject ? { subject: found.subject } : {}) };
 }
 
 async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {

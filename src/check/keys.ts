@@ -1,8 +1,8 @@
-import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { noKeysIn, readPolicyKeyFile } from '../analyze/trusted.js';
 import { detectArtifacts } from '../detect/index.js';
-import { cleanArmorBody, toPem } from '../detect/armor.js';
+import { publicKeyFromPem } from '../analyze/keys.js';
 import type { Artifact } from '../types.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -16,10 +16,8 @@ function publicKeyOf(artifact: Artifact): { key: KeyObject; kid?: string; alg?: 
       return { key, ...(typeof members.kid === 'string' ? { kid: members.kid } : {}), ...(typeof members.alg === 'string' ? { alg: members.alg } : {}) };
     }
     if (artifact.type === 'pem' && (artifact.label === 'PUBLIC KEY' || artifact.label === 'RSA PUBLIC KEY' || artifact.label === 'CERTIFICATE')) {
-      const body = cleanArmorBody(artifact.raw);
-      if (!body) return undefined;
-      const pem = toPem(artifact.label, body);
-      return { key: artifact.label === 'CERTIFICATE' ? new X509Certificate(pem).publicKey : createPublicKey(pem) };
+      const found = publicKeyFromPem(artifact.label, artifact.raw);
+      return found && { key: found.key };
     }
   } catch {
     return undefined;

@@ -9,7 +9,7 @@ import { checkResults, renderCheckText, runCheck, splitTokens } from '../check/r
 import { renderSarif } from '../report/sarif.js';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { encryptToJwe, encryptToPkcs8, openSigningKey } from '../mint/keys.js';
-import { auditLine, githubContextClaims, mintTokens } from '../mint/mint.js';
+import { auditLine, githubContextClaims, mintTokens, parseClaimSets } from '../mint/mint.js';
 import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
@@ -240,20 +240,6 @@ async function passphraseFor(io: CliIo, file: unknown, stdinAllowed: boolean): P
   throw new UserError('ERR_USAGE', 'a passphrase is needed: --passphrase-file FILE, JWT_GUARD_KEY_PASSPHRASE, or standard input');
 }
 
-function parseClaims(text: string): Array<Record<string, unknown>> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UserError('ERR_USAGE', `--claims is not JSON: ${(error as Error).message}`);
-  }
-  const sets = Array.isArray(value) ? value : [value];
-  sets.forEach((set, index) => {
-    if (typeof set !== 'object' || set === null || Array.isArray(set)) throw new UserError('ERR_USAGE', `--claims${Array.isArray(value) ? `[${index}]` : ''} must be a JSON object`);
-  });
-  return sets as Array<Record<string, unknown>>;
-}
-
 async function mintCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, {
     'key-file': { type: 'string' },
@@ -271,7 +257,7 @@ async function mintCommand(args: string[], io: CliIo): Promise<number> {
   const key = await openSigningKey(blob, passphrase, { allowPlainKey: policy.mint.allowPlainKey });
   const result = await mintTokens(policy, {
     key,
-    ...(values.claims ? { claimSets: parseClaims(values.claims as string) } : {}),
+    ...(values.claims ? { claimSets: parseClaimSets(values.claims as string, '--claims') } : {}),
     ...(values.audience !== undefined ? { audience: values.audience as string } : {}),
     ...(values['github-context'] ? { githubContext: githubContextClaims(io.env) } : {}),
   });

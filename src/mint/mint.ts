@@ -44,6 +44,25 @@ export interface MintResult {
   warnings: string[];
 }
 
+/**
+ * Claim sets from JSON text (the claims input or --claims): one object, or a non-empty
+ * array of objects for a batch. `where` names the input in messages.
+ */
+export function parseClaimSets(text: string, where: string): Array<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserError('ERR_USAGE', `${where} is not JSON: ${(error as Error).message}`);
+  }
+  const sets = Array.isArray(value) ? value : [value];
+  if (sets.length === 0) throw new UserError('ERR_USAGE', `${where} must be a JSON object, or a non-empty array of objects`);
+  sets.forEach((set, index) => {
+    if (typeof set !== 'object' || set === null || Array.isArray(set)) throw new UserError('ERR_USAGE', `${where}${Array.isArray(value) ? `[${index}]` : ''} must be a JSON object`);
+  });
+  return sets as Array<Record<string, unknown>>;
+}
+
 /** The GitHub context claims, from the runner's environment. */
 export function githubContextClaims(env: NodeJS.ProcessEnv): Record<string, string> {
   const names: Record<string, string | undefined> = {

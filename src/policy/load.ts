@@ -15,7 +15,7 @@ import { duplicateKeys, MAX_JSON_DEPTH, nestingDepth } from '../util/json.js';
 export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 
 /** The schema's validator, compiled ahead of time (see __tests__/generated.test.ts). */
-const validate = (): ValidateFunction => validatePolicy as unknown as ValidateFunction;
+const validateFn = validatePolicy as unknown as ValidateFunction;
 
 export interface LoadPolicyOptions {
   /** An explicit policy file (CLI `--policy`, Action `policy`), absolute or relative to the cwd; must exist. */
@@ -65,7 +65,6 @@ export function parsePolicyText(text: string, file: string): PolicyDocument {
   const duplicates = duplicateKeys(tree).map((d) => ({ file, pointer: d.pointer, ...where(d.offset), message: `duplicate property '${d.name}': JSON parsers disagree on which one wins, so write it once` }));
   if (duplicates.length > 0) throw new PolicyError(duplicates);
   const document = nodeValue(tree);
-  const validateFn = validate();
   if (!validateFn(document)) {
     throw new PolicyError(toProblems(validateFn.errors ?? [], tree, file, where));
   }
