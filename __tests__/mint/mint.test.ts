@@ -56,6 +56,16 @@ describe('mint: what goes into the token', () => {
     expect(warnings).toEqual(['mint.lifetime 2 h is capped at tokens.maxLifetime 1 h']);
   });
 
+  it("mints with a key whose thumbprint (the kid) holds '--', as 1 in 100 do", async () => {
+    let privateKey: KeyObject | undefined;
+    for (let i = 0; i < 5000 && !privateKey; i++) {
+      const pair = generateKeyPairSync('ed25519');
+      if ((await calculateJwkThumbprint(pair.publicKey.export({ format: 'jwk' }) as never)).includes('--')) privateKey = pair.privateKey;
+    }
+    const { tokens } = await mint(privateKey!, mintPolicy({ algorithm: 'EdDSA' }));
+    expect(decodeProtectedHeader(tokens[0]!.token).kid).toContain('--');
+  });
+
   it('mints a batch, one token per claim set, each with its own jti and audience', async () => {
     const { tokens } = await mint(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey, mintPolicy(), 'jwe', { claimSets: [{ aud: 'svc-a' }, { aud: 'svc-b' }] });
     expect(tokens.map((t) => t.aud)).toEqual(['svc-a', 'svc-b']);

@@ -11,8 +11,11 @@ const KEY_HEADERS: Record<string, string> = {
 /** Header members jwt-guard understands in crit (RFC 7797's b64). */
 const UNDERSTOOD_CRIT = new Set(['b64']);
 
-/** Path traversal, quoting and command characters in a kid. */
-const KID_CHARACTERS = /\.\.|[/\\'"`;|&$<>\u0000]|--/;
+/**
+ * Path traversal, quoting and command characters in a kid, and an SQL comment (`--` beside
+ * white space: base64url kids such as RFC 7638 thumbprints hold bare `--` by chance).
+ */
+const KID_CHARACTERS = /\.\.|[/\\'"`;|&$<>\u0000]|--\s|\s--/;
 /** SQL in a kid: keywords in the order an injection writes them, on white-space-separated words. */
 const SQL_SHAPES = [['union', 'select'], ['select', 'from'], ['drop', 'table'], ['or', '1=1']];
 
