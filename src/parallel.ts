@@ -4,7 +4,7 @@ import type { TrustedKeys } from './analyze/trusted.js';
 import { scanUnit } from './engine.js';
 import type { Policy } from './policy/types.js';
 import { fileMatchers, type FileEntry } from './sources/files.js';
-import { CHUNK_BYTES, readFileChunks } from './sources/read.js';
+import { FileReader } from './sources/read.js';
 import type { ScanResult } from './types.js';
 
 export interface FilesContext {
@@ -29,26 +29,41 @@ export function worthSharing(files: number, forced?: number): boolean {
 }
 
 /**
- * Scans files in order through one read buffer: reading is synchronous and cheap, and
+ * Scans files in order through one reader: the first look is synchronous and cheap, and
  * only the few files whose anchors fit a detector's shape are decoded and analysed.
  */
-export async function scanFiles(files: FileEntry[], context: FilesContext, buffer = Buffer.allocUnsafe(CHUNK_BYTES)): Promise<FilesOutcome> {
+export async function scanFiles(files: FileEntry[], context: FilesContext, reader = new FileReader(context.policy.files.maxFileSize)): Promise<FilesOutcome> {
   const out = empty();
-  const { isLog } = fileMatchers(context.policy);
+  let isLog: ((relative: string) => boolean) | undefined;
   const unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}) };
   for (const entry of files) {
+    const look = reader.look(entry);
+    if (look.kind === 'clean') {
+      out.filesScanned++;
+      out.bytesScanned += look.bytes;
+      continue;
+    }
+    if (look.kind === 'binary') {
+      out.binaryFiles++;
+      continue;
+    }
+    if (look.kind === 'skipped') {
+      out.skipped.push(look.skipped);
+      continue;
+    }
+    isLog ??= fileMatchers(context.policy).isLog;
     const kind = isLog(entry.relative) ? 'log' : 'file';
-    const outcome = await readFileChunks(entry, context.policy.files.maxFileSize, buffer, async (chunk) => {
+    const outcome = await reader.read(entry, look, async (chunk) => {
       const result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...unitContext, chunk });
       out.findings.push(...result.findings);
       out.suppressed.push(...result.suppressed);
       if (result.incomplete) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: result.incomplete });
     });
     if (outcome.kind === 'skipped') out.skipped.push(outcome.skipped);
-    else if (outcome.kind === 'binary') out.binaryFiles++;
     else {
       out.filesScanned++;
       out.bytesScanned += outcome.bytes;
+      if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly });
     }
   }
   return out;
@@ -118,9 +133,9 @@ export class WorkerPool {
         }),
     );
     // The main thread works too, yielding between batches so the workers' requests are served.
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const reader = new FileReader(context.policy.files.maxFileSize);
     for (let batch = take(); batch.length > 0; batch = take()) {
-      add(total, await scanFiles(batch, context, buffer));
+      add(total, await scanFiles(batch, context, reader));
       await new Promise((resolve) => setImmediate(resolve));
     }
     try {
@@ -151,13 +166,13 @@ export function isScanWorker(): boolean {
 export async function runScanWorker(): Promise<void> {
   const port = parentPort!;
   const { context } = workerData as { context: FilesContext };
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const reader = new FileReader(context.policy.files.maxFileSize);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'done') {
       port.close();
       return;
     }
-    scanFiles(message.files, context, buffer).then(
+    scanFiles(message.files, context, reader).then(
       (outcome) => port.postMessage({ type: 'result', outcome } satisfies FromWorker),
       (error: unknown) => port.postMessage({ type: 'error', message: (error as Error)?.message ?? String(error) } satisfies FromWorker),
     );

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { resolvePolicy } from '../../src/policy/load.js';
 import { scan } from '../../src/scan.js';
 import { listFiles } from '../../src/sources/files.js';
-import { CHUNK_BYTES, decodeText, readFileChunks } from '../../src/sources/read.js';
+import { decodeText, FileReader } from '../../src/sources/read.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
 
@@ -100,7 +100,7 @@ describe('files: what is read', () => {
       try {
         const listing = await listFiles(tree.dir, policy);
         rmSync(path.join(tree.dir, 'a.txt'));
-        expect(await readFileChunks(listing.files[0]!, policy.files.maxFileSize, Buffer.alloc(CHUNK_BYTES), async () => undefined)).toEqual({ kind: 'skipped', skipped: { file: 'a.txt', reason: 'vanished', detail: 'removed while the scan ran' } });
+        expect(new FileReader(policy.files.maxFileSize).look(listing.files[0]!)).toEqual({ kind: 'skipped', skipped: { file: 'a.txt', reason: 'vanished', detail: 'removed while the scan ran' } });
       } finally {
         tree.cleanup();
       }

@@ -4,56 +4,72 @@ import type { SkippedFile } from '../types.js';
 import { formatSize } from '../policy/size.js';
 
 /**
- * Byte-level anchors, one per detector, each with the precise shape it must have in a
- * small window around it. An anchor starts with a rare byte, so Buffer.indexOf finds it
- * at memory speed; only where the shape also fits is the file decoded and searched.
- * `yJ` (of `eyJ`, a JWT header), `-----B` (PEM/OpenSSH/PGP armour), `kty` (JWK), `PuTTY`
- * (.ppk), and `NzaC1`/`VjZHNh`, the base64 of an SSH key blob's type (`ssh-…`,
- * `ecdsa…`) in authorized_keys lines.
+ * Byte-level anchors, one per detector, each with the shape it must have in a small
+ * window around it. Buffer.indexOf runs at memory speed on a needle whose first byte is
+ * rare, so the needles are chosen by that: `yJ` (of `eyJ`, a JWT header), `BEGIN`
+ * (PEM, OpenSSH and PGP armour), `Key-F` (of `PuTTY-User-Key-File-`), `kty` (JWK), and
+ * `zaC1`/`ZHNh`, from the base64 of an SSH key blob's type (`ssh-…`, `ecdsa…`) in
+ * authorized_keys lines. A shape is a superset of its detector's pattern, and where the
+ * window is cut short by the end of the bytes it gives the benefit of the doubt (`$`):
+ * the pre-filter may let through what no detector finds, never the other way round.
  */
 interface Anchor {
-  bytes: Buffer;
-  /** The window to test, relative to the anchor. */
+  needle: Buffer;
+  /** The window to test, in bytes before the needle's start and after its end. */
   before: number;
   after: number;
   shape: RegExp;
 }
 
-const anchor = (text: string, before: number, after: number, shape: RegExp): Anchor => ({ bytes: Buffer.from(text, 'latin1'), before, after, shape });
+const anchor = (text: string, before: number, after: number, shape: RegExp): Anchor => ({ needle: Buffer.from(text, 'latin1'), before, after, shape });
 
 export const ANCHORS: readonly Anchor[] = [
-  anchor('yJ', 1, 4096, /^eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]/),
-  anchor('-----B', 0, 64, /^-----BEGIN [A-Z0-9 ]{1,40}-----/),
-  anchor('kty', 0, 24, /^kty\\*["']?\s*[:=]/),
-  anchor('PuTTY', 0, 24, /^PuTTY-User-Key-File-/),
-  anchor('NzaC1', 96, 0, /^(?:ssh-|sk-)[\w@.-]{1,60}[ \t]{1,8}AAAA[A-Za-z0-9+/]{0,2}$/),
-  anchor('VjZHNh', 96, 0, /^(?:ecdsa-|sk-)[\w@.-]{1,60}[ \t]{1,8}AAAA[A-Za-z0-9+/]{0,2}$/),
+  anchor('yJ', 1, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/),
+  anchor('BEGIN', 5, 48, /^-----BEGIN [A-Z0-9 ]{2,40}(?:-|$)/),
+  anchor('Key-F', 11, 4, /^PuTTY-User-Key-File-/),
+  // Bytes 0x80-0xff stand for the UTF-8 of any non-ASCII white space the detector's \s takes.
+  anchor('kty', 0, 24, /^kty[\\"'\s\x80-\xff]*(?:[:=]|$)/),
+  // `ssh-rsa AAAAB3NzaC1…`, `sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1…`: a blob of 20 or more characters after AAAA.
+  anchor('zaC1', 12, 13, /[ \t]AAAA[A-Za-z0-9+/]{0,6}NzaC1(?:[A-Za-z0-9+/]{13}|[A-Za-z0-9+/]*$)/),
+  // `ecdsa-sha2-nistp256 AAAAE2VjZHNh…`, `sk-ecdsa-sha2-nistp256@openssh.com AAAAInNrLWVjZHNh…`
+  anchor('ZHNh', 13, 12, /[ \t]AAAA[A-Za-z0-9+/]{0,8}ZHNh(?:[A-Za-z0-9+/]{12}|[A-Za-z0-9+/]*$)/),
 ];
 
-/** Where the type word of `… ssh-rsa AAAA<anchor>` starts in a window that ends at the anchor. */
-function lastWordStart(window: string): number {
-  let end = window.length;
-  while (end > 0 && window[end - 1] !== ' ' && window[end - 1] !== '\t') end--; // the blob
-  while (end > 0 && (window[end - 1] === ' ' || window[end - 1] === '\t')) end--; // the gap
-  let start = end;
-  while (start > 0 && !/\s/.test(window[start - 1]!)) start--; // the type
-  return start;
-}
-
-/** Occurrences of one anchor tested before giving up and decoding the whole chunk. */
+/** Occurrences of one anchor tested per block before giving up and decoding the whole chunk. */
 const MAX_PROBES = 4096;
 
-/** Whether any anchor occurs in a shape a detector could match: the pre-filter, on raw bytes. */
-export function hasAnchor(bytes: Buffer): boolean {
-  for (const { bytes: needle, before, after, shape } of ANCHORS) {
+/**
+ * Bytes read at a time while looking for anchors: small enough that the block stays in
+ * the core's own cache while every needle is searched in it (reading into, and searching,
+ * a buffer that does not fit runs several times slower).
+ */
+export const BLOCK_BYTES = 256 << 10;
+/** Bytes of one block kept in front of the next, so that a needle cut by the boundary is found whole, with its window's start. */
+const CARRY = 64;
+
+function fits(bytes: Buffer, at: number, { needle, before, after, shape }: Anchor): boolean {
+  return shape.test(bytes.toString('latin1', Math.max(0, at - before), Math.min(bytes.length, at + needle.length + after)));
+}
+
+function anchorIn(bytes: Buffer, from: number, to: number): boolean {
+  const part = from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to);
+  for (const anchor of ANCHORS) {
     let probes = 0;
-    for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
-      if (++probes > MAX_PROBES) return true;
-      const window = bytes.toString('latin1', Math.max(0, at - before), Math.min(bytes.length, at + needle.length + after));
-      // A key type before a blob starts after the last white space that precedes the type.
-      const probe = before > 1 ? window.slice(lastWordStart(window)) : window;
-      if (shape.test(probe)) return true;
+    for (let at = part.indexOf(anchor.needle); at !== -1; at = part.indexOf(anchor.needle, at + 1)) {
+      if (++probes > MAX_PROBES || fits(bytes, from + at, anchor)) return true;
     }
+  }
+  return false;
+}
+
+/**
+ * Whether any anchor occurs in a shape a detector could match: the pre-filter, on raw
+ * bytes. Long buffers are searched block by block (overlapping by CARRY), every needle
+ * in one block before the next, while the block is in cache.
+ */
+export function hasAnchor(bytes: Buffer): boolean {
+  for (let from = 0; from < bytes.length; from += BLOCK_BYTES) {
+    if (anchorIn(bytes, from, Math.min(bytes.length, from + BLOCK_BYTES + CARRY))) return true;
   }
   return false;
 }
@@ -61,7 +77,7 @@ export function hasAnchor(bytes: Buffer): boolean {
 /** Bytes looked at to tell a binary file from text (as git does). */
 const BINARY_SNIFF = 8000;
 
-/** Files up to this size are read whole; larger ones in chunks of this size. */
+/** Text with an anchor is decoded in chunks of up to this size. */
 export const CHUNK_BYTES = 8 << 20;
 /** Consecutive chunks overlap by this much, so that an artifact across a boundary is whole in one of them. */
 export const OVERLAP_BYTES = 1 << 20;
@@ -76,7 +92,18 @@ export interface Chunk {
   freshFrom: number;
 }
 
-export type ReadOutcome = { kind: 'text'; bytes: number } | { kind: 'binary' } | { kind: 'skipped'; skipped: SkippedFile };
+/**
+ * What a first look at a file found: `clean` text with no anchor (nothing more to do),
+ * a binary file, a file that could not or may not be read, or text with an anchor (`hit`),
+ * already decoded when the file fitted in one block.
+ */
+export type Look =
+  | { kind: 'clean'; bytes: number }
+  | { kind: 'binary' }
+  | { kind: 'skipped'; skipped: SkippedFile }
+  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean };
+
+export type ReadOutcome = { kind: 'text'; bytes: number; partly?: string } | { kind: 'skipped'; skipped: SkippedFile };
 
 function trouble(file: string, error: unknown): SkippedFile {
   const code = (error as { code?: string }).code;
@@ -90,6 +117,8 @@ function countLines(bytes: Buffer): number {
   return lines;
 }
 
+const isUtf16 = (head: Buffer) => (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+
 export function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1))).swap16().toString('utf16le');
@@ -97,63 +126,114 @@ export function decodeText(bytes: Buffer): string {
 }
 
 /**
- * Reads one file synchronously into `buffer` (shared, so the many files that hold no
- * anchor cost no allocation), tells binary from text, and hands `onChunk` the decoded
- * text of what may hold an artifact. Files over CHUNK_BYTES are walked in chunks that
- * overlap by up to OVERLAP_BYTES, each starting at a line break where there is one, so
- * memory stays bounded whatever the file's size. Never throws for file trouble.
+ * Reads files for one thread, through two reused buffers: a block that stays in cache,
+ * through which every file is streamed once and searched for anchors, and a chunk buffer
+ * (allocated on first need) into which the rare large file with an anchor is read again
+ * in overlapping chunks to be decoded. Never throws for file trouble.
  */
-export async function readFileChunks(entry: FileEntry, maxFileSize: number, buffer: Buffer, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
-  let fd: number;
-  try {
-    fd = openSync(entry.absolute, 'r');
-  } catch (error) {
-    return { kind: 'skipped', skipped: trouble(entry.relative, error) };
-  }
-  try {
-    const { size } = fstatSync(fd);
-    if (size > maxFileSize) {
-      return { kind: 'skipped', skipped: { file: entry.relative, reason: 'too-large', detail: `${formatSize(size)} is over files.maxFileSize (${formatSize(maxFileSize)})` } };
+export class FileReader {
+  private readonly block = Buffer.allocUnsafe(BLOCK_BYTES + CARRY);
+  private chunkBuffer: Buffer | undefined;
+
+  constructor(private readonly maxFileSize: number) {}
+
+  /**
+   * Streams a file through the block buffer until an anchor fits or the file ends. No
+   * stat for a file that fits in one block (its read says its size); one for larger ones.
+   */
+  look(entry: FileEntry): Look {
+    let fd: number;
+    try {
+      fd = openSync(entry.absolute, 'r');
+    } catch (error) {
+      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     }
-    let length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
-    const head = buffer.subarray(0, length);
-    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-    if (!utf16 && head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
-    if (utf16) {
-      // Rare, and anchors are bytes of UTF-8: decode the whole (size-bounded) file.
-      await onChunk({ text: decodeText(Buffer.from(head)), lineBase: 0, columnBase: 0, freshFrom: 0 });
-      return { kind: 'text', bytes: size };
-    }
-    let end = length;
-    let lineBase = 0;
-    let columnBase = 0;
-    let freshFrom = 0;
-    for (;;) {
-      const view = buffer.subarray(0, length);
-      if (hasAnchor(view)) {
-        const text = view.toString('utf8');
-        await onChunk({ text, lineBase, columnBase, freshFrom: freshFrom === 0 ? 0 : Buffer.from(view.subarray(0, freshFrom)).toString('utf8').length });
+    try {
+      const { block } = this;
+      let filled = readSync(fd, block, 0, BLOCK_BYTES, 0);
+      const size = filled < BLOCK_BYTES ? filled : fstatSync(fd).size;
+      if (size > this.maxFileSize) {
+        return { kind: 'skipped', skipped: { file: entry.relative, reason: 'too-large', detail: `${formatSize(size)} is over files.maxFileSize (${formatSize(this.maxFileSize)})` } };
       }
-      if (end >= size) break;
-      // The next chunk starts at the first line break in the last OVERLAP_BYTES (or OVERLAP_BYTES back on a huge line).
-      const windowStart = Math.max(0, length - OVERLAP_BYTES);
-      const lineBreak = view.indexOf(10, windowStart);
-      const cut = lineBreak !== -1 && lineBreak < length - 1 ? lineBreak + 1 : windowStart;
-      const lastBreak = view.lastIndexOf(10, cut - 1);
-      columnBase = lastBreak === -1 ? columnBase + cut : cut - lastBreak - 1;
-      lineBase += countLines(view.subarray(0, cut));
-      const carried = length - cut;
-      buffer.copy(buffer, 0, cut, length);
-      const read = readSync(fd, buffer, carried, Math.min(CHUNK_BYTES - carried, size - end), end);
-      if (read === 0) break;
-      end += read;
-      length = carried + read;
-      freshFrom = carried;
+      const head = block.subarray(0, filled);
+      if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
+      if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
+      let position = filled;
+      for (;;) {
+        const view = block.subarray(0, filled);
+        if (anchorIn(view, 0, filled)) return position === filled && position >= size ? { kind: 'hit', bytes: size, text: view.toString('utf8') } : { kind: 'hit', bytes: size };
+        if (position >= size) return { kind: 'clean', bytes: size };
+        const keep = Math.min(CARRY, filled);
+        block.copy(block, 0, filled - keep, filled);
+        const read = readSync(fd, block, keep, BLOCK_BYTES, position);
+        if (read === 0) return { kind: 'clean', bytes: position };
+        position += read;
+        filled = keep + read;
+      }
+    } catch (error) {
+      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
+    } finally {
+      closeSync(fd);
     }
-    return { kind: 'text', bytes: size };
-  } catch (error) {
-    return { kind: 'skipped', skipped: trouble(entry.relative, error) };
-  } finally {
-    closeSync(fd);
+  }
+
+  /**
+   * Hands `onChunk` the decoded text of a file whose look found an anchor. A file that
+   * fitted in one block was decoded by the look; a larger one is read again in chunks of
+   * CHUNK_BYTES that overlap by up to OVERLAP_BYTES, each starting at a line break where
+   * there is one, and only chunks that hold an anchor are decoded, so memory stays bounded
+   * whatever the file's size. UTF-16 text (rare) is decoded up to CHUNK_BYTES.
+   */
+  async read(entry: FileEntry, look: Extract<Look, { kind: 'hit' }>, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
+    if (look.text !== undefined) {
+      await onChunk({ text: look.text, lineBase: 0, columnBase: 0, freshFrom: 0 });
+      return { kind: 'text', bytes: look.bytes };
+    }
+    const buffer = (this.chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    let fd: number;
+    try {
+      fd = openSync(entry.absolute, 'r');
+    } catch (error) {
+      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
+    }
+    try {
+      const size = look.bytes;
+      let length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
+      if (look.utf16) {
+        await onChunk({ text: decodeText(Buffer.from(buffer.subarray(0, length))), lineBase: 0, columnBase: 0, freshFrom: 0 });
+        return { kind: 'text', bytes: size, ...(size > length ? { partly: `UTF-16 text is searched in its first ${formatSize(CHUNK_BYTES)} only` } : {}) };
+      }
+      let end = length;
+      let lineBase = 0;
+      let columnBase = 0;
+      let freshFrom = 0;
+      for (;;) {
+        const view = buffer.subarray(0, length);
+        if (hasAnchor(view)) {
+          const text = view.toString('utf8');
+          await onChunk({ text, lineBase, columnBase, freshFrom: freshFrom === 0 ? 0 : view.toString('utf8', 0, freshFrom).length });
+        }
+        if (end >= size) break;
+        // The next chunk starts at the first line break in the last OVERLAP_BYTES (or OVERLAP_BYTES back on a huge line).
+        const windowStart = Math.max(0, length - OVERLAP_BYTES);
+        const lineBreak = view.indexOf(10, windowStart);
+        const cut = lineBreak !== -1 && lineBreak < length - 1 ? lineBreak + 1 : windowStart;
+        const lastBreak = view.lastIndexOf(10, cut - 1);
+        columnBase = lastBreak === -1 ? columnBase + cut : cut - lastBreak - 1;
+        lineBase += countLines(view.subarray(0, cut));
+        const carried = length - cut;
+        buffer.copy(buffer, 0, cut, length);
+        const read = readSync(fd, buffer, carried, Math.min(CHUNK_BYTES - carried, size - end), end);
+        if (read === 0) break;
+        end += read;
+        length = carried + read;
+        freshFrom = carried;
+      }
+      return { kind: 'text', bytes: size };
+    } catch (error) {
+      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
+    } finally {
+      closeSync(fd);
+    }
   }
 }
