@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Bundles the two entry points with ncc into dist/. With --check, bundles into a
+ * Bundles the two entry points with ncc into dist/, each with the reading threads' own
+ * small bundle beside it (worker.js, from src/worker.ts). With --check, bundles into a
  * temporary directory and fails when the committed dist/ differs: dist/ must always
  * be the build of the committed source.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -15,11 +16,18 @@ const entries = { action: 'src/action/main.ts', cli: 'src/cli/main.ts' };
 const out = check ? mkdtempSync(path.join(tmpdir(), 'jwt-guard-dist-')) : path.join(root, 'dist');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
+const build = (entry, target, license = true) =>
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', target, '--minify', '--no-source-map-register', ...(license ? ['--license', 'licenses.txt'] : []), '-q'], { cwd: root, stdio: 'inherit' });
+
+const workerBuild = mkdtempSync(path.join(tmpdir(), 'jwt-guard-worker-'));
+build('src/worker.ts', workerBuild, false);
 for (const [name, entry] of Object.entries(entries)) {
   const target = path.join(out, name);
   rmSync(target, { recursive: true, force: true });
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', target, '--minify', '--no-source-map-register', '--license', 'licenses.txt', '-q'], { cwd: root, stdio: 'inherit' });
+  build(entry, target);
+  copyFileSync(path.join(workerBuild, 'index.js'), path.join(target, 'worker.js'));
 }
+rmSync(workerBuild, { recursive: true, force: true });
 
 function files(dir) {
   if (!existsSync(dir)) return [];

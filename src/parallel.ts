@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { TrustedKeys } from './analyze/trusted.js';
 import { scanUnit } from './engine.js';
 import type { Policy } from './policy/types.js';
 import { fileMatchers, type FileEntry } from './sources/files.js';
+import { claim, lookAt, packFiles, type FromReader, type Hit, type Looked, type ReadWork } from './sources/looks.js';
 import { FileReader } from './sources/read.js';
 import type { ScanResult } from './types.js';
 
@@ -18,55 +19,12 @@ export type FilesOutcome = Omit<ScanResult, 'durationMs'>;
 
 export const empty = (): FilesOutcome => ({ findings: [], suppressed: [], skipped: [], filesScanned: 0, bytesScanned: 0, binaryFiles: 0 });
 
-/** Files per batch handed to a thread: small enough to balance, large enough that messages cost nothing. */
-const BATCH = 256;
 /** Below this many files, a second thread costs more to start than it saves. */
 const MIN_FILES_PER_EXTRA_THREAD = 2000;
 
 /** Whether sharing `files` among threads pays: always when the thread count is forced. */
 export function worthSharing(files: number, forced?: number): boolean {
   return Boolean(forced && forced > 1) || files >= MIN_FILES_PER_EXTRA_THREAD;
-}
-
-/**
- * Scans files in order through one reader: the first look is synchronous and cheap, and
- * only the few files whose anchors fit a detector's shape are decoded and analysed.
- */
-export async function scanFiles(files: FileEntry[], context: FilesContext, reader = new FileReader(context.policy.files.maxFileSize)): Promise<FilesOutcome> {
-  const out = empty();
-  let isLog: ((relative: string) => boolean) | undefined;
-  const unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}) };
-  for (const entry of files) {
-    const look = reader.look(entry);
-    if (look.kind === 'clean') {
-      out.filesScanned++;
-      out.bytesScanned += look.bytes;
-      continue;
-    }
-    if (look.kind === 'binary') {
-      out.binaryFiles++;
-      continue;
-    }
-    if (look.kind === 'skipped') {
-      out.skipped.push(look.skipped);
-      continue;
-    }
-    isLog ??= fileMatchers(context.policy).isLog;
-    const kind = isLog(entry.relative) ? 'log' : 'file';
-    const outcome = await reader.read(entry, look, async (chunk) => {
-      const result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...unitContext, chunk });
-      out.findings.push(...result.findings);
-      out.suppressed.push(...result.suppressed);
-      if (result.incomplete) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: result.incomplete });
-    });
-    if (outcome.kind === 'skipped') out.skipped.push(outcome.skipped);
-    else {
-      out.filesScanned++;
-      out.bytesScanned += outcome.bytes;
-      if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly });
-    }
-  }
-  return out;
 }
 
 /** Adds one part's outcome into a running total. */
@@ -79,103 +37,174 @@ export function add(total: FilesOutcome, part: FilesOutcome): void {
   total.binaryFiles += part.binaryFiles;
 }
 
-type ToWorker = { type: 'batch'; files: FileEntry[] } | { type: 'done' };
-type FromWorker = { type: 'next' } | { type: 'result'; outcome: FilesOutcome } | { type: 'error'; message: string };
-
-const WORKER_FLAG = 'jwtGuardScanWorker';
+function addLooked(total: FilesOutcome, looked: Looked): void {
+  total.skipped.push(...looked.skipped);
+  total.filesScanned += looked.filesScanned;
+  total.bytesScanned += looked.bytesScanned;
+  total.binaryFiles += looked.binaryFiles;
+}
 
 /**
- * Worker threads, started before the file list is known so that they boot while the
- * tree is listed. `run` has the main thread and the workers pull batches of files from
- * one queue until it is empty; the merged outcome is sorted by the caller, so it is the
- * same as a single-threaded scan. `entry` is the bundle that re-enters as a worker.
+ * The main thread's part: decodes and analyses the files whose first look found an
+ * anchor (whichever thread looked), through its own reader's chunk buffer.
  */
-export class WorkerPool {
-  private readonly workers: Worker[];
-  private readonly ready: Array<Promise<void>>;
-  private readonly requests: Array<(worker: Worker) => void> = [];
+class Analyst {
+  private isLog: ((relative: string) => boolean) | undefined;
+  private readonly unitContext: { trusted?: TrustedKeys; now?: number };
 
-  constructor(entry: URL, context: FilesContext, size: number) {
-    this.workers = Array.from({ length: size }, () => new Worker(entry, { workerData: { [WORKER_FLAG]: true, context } }));
-    this.ready = this.workers.map((worker) => new Promise<void>((resolve) => worker.once('message', () => resolve())));
+  constructor(
+    private readonly context: FilesContext,
+    private readonly reader: FileReader,
+    private readonly out: FilesOutcome,
+  ) {
+    this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}) };
+  }
+
+  async analyse(entry: FileEntry, hit: Hit): Promise<void> {
+    const { out, context } = this;
+    this.isLog ??= fileMatchers(context.policy).isLog;
+    const kind = this.isLog(entry.relative) ? 'log' : 'file';
+    const outcome = await this.reader.read(entry, hit, async (chunk) => {
+      const result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk });
+      out.findings.push(...result.findings);
+      out.suppressed.push(...result.suppressed);
+      if (result.incomplete) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: result.incomplete });
+    });
+    if (outcome.kind === 'skipped') {
+      out.skipped.push(outcome.skipped);
+      return;
+    }
+    out.filesScanned++;
+    out.bytesScanned += outcome.bytes;
+    if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly });
+  }
+}
+
+/**
+ * Scans files on the calling thread alone: a synchronous first look at each (read and
+ * pre-filter), then decoding and analysis of the few whose anchors fit a detector's shape.
+ */
+export async function scanFiles(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
+  const out = empty();
+  const reader = new FileReader(context.policy.files.maxFileSize);
+  const analyst = new Analyst(context, reader, out);
+  const looked = lookAt(reader, files, 0, files.length);
+  addLooked(out, looked);
+  for (const { index, hit } of looked.hits) await analyst.analyse(files[index]!, hit);
+  return out;
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** One reading thread, and what the main thread knows of it. */
+interface Reader {
+  worker: Worker;
+  /** Set once it has said it is done, or has stopped; a stopped thread's unreported runs are read again. */
+  finished: boolean;
+  onMessage?: (message: FromReader) => void;
+  onStop?: () => void;
+}
+
+/**
+ * Reading threads, started before the file list is known so that they boot while the
+ * tree is listed. In `scan`, every thread (the main one too) claims runs of files from
+ * one shared queue and takes the first look at them; the files with an anchor are
+ * analysed on the main thread, so findings are the same as a single-threaded scan's
+ * (the caller sorts them). A thread that fails to start or stops early costs time, not
+ * files: the main thread reads whatever no thread reported. `entry` is the worker bundle
+ * (src/worker.ts).
+ */
+export class ReadPool {
+  private readonly readers: Reader[];
+
+  constructor(entry: URL, size: number) {
+    this.readers = Array.from({ length: size }, () => {
+      const reader: Reader = { worker: new Worker(entry), finished: false };
+      const stop = () => {
+        if (reader.finished) return;
+        reader.finished = true;
+        reader.onStop?.();
+      };
+      reader.worker.on('message', (message: FromReader) => reader.onMessage?.(message));
+      reader.worker.on('error', stop);
+      reader.worker.on('exit', stop);
+      return reader;
+    });
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.readers.length;
   }
 
-  /** Scans `files` with the workers and the main thread. */
-  async run(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
-    const total = empty();
-    let next = 0;
-    const take = () => {
-      const batch = files.slice(next, next + BATCH);
-      next += batch.length;
-      return batch;
+  async scan(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
+    const out = empty();
+    const maxFileSize = context.policy.files.maxFileSize;
+    const live = this.readers.filter((r) => !r.finished);
+    const work: ReadWork = { ...packFiles(files), next: new SharedArrayBuffer(4), threads: live.length + 1, maxFileSize };
+    const next = new Int32Array(work.next);
+    const covered = new Uint8Array(files.length);
+    const pending: Array<{ index: number; hit: Hit }> = [];
+    let wake: (() => void) | undefined;
+    const take = (looked: Looked) => {
+      addLooked(out, looked);
+      covered.fill(1, looked.start, looked.end);
     };
-    const finished = this.workers.map(
-      (worker, index) =>
-        new Promise<void>((resolve, reject) => {
-          const send = () => {
-            const batch = take();
-            worker.postMessage((batch.length > 0 ? { type: 'batch', files: batch } : { type: 'done' }) satisfies ToWorker);
-            if (batch.length === 0) resolve();
-          };
-          worker.on('message', (message: FromWorker) => {
-            if (message.type === 'result') {
-              add(total, message.outcome);
-              send();
-            } else if (message.type === 'error') reject(new Error(`scan worker: ${message.message}`));
-          });
-          worker.on('error', reject);
-          // The worker's first message ('next') was taken by `ready`: start it once it is up.
-          void this.ready[index]!.then(send);
-        }),
-    );
-    // The main thread works too, yielding between batches so the workers' requests are served.
-    const reader = new FileReader(context.policy.files.maxFileSize);
-    for (let batch = take(); batch.length > 0; batch = take()) {
-      add(total, await scanFiles(batch, context, reader));
-      await new Promise((resolve) => setImmediate(resolve));
+    for (const reader of live) {
+      reader.onMessage = (message) => {
+        if (message.type === 'looked') {
+          take(message.looked);
+          pending.push(...message.looked.hits);
+        } else {
+          reader.finished = true; // done, or failed (its unreported runs are read again below)
+        }
+        wake?.();
+      };
+      reader.onStop = () => wake?.();
+      reader.worker.postMessage(work);
     }
-    try {
-      await Promise.all(finished);
-    } finally {
-      await this.close();
+    const reader = new FileReader(maxFileSize);
+    const analyst = new Analyst(context, reader, out);
+    const analysePending = async () => {
+      while (pending.length > 0) {
+        const { index, hit } = pending.shift()!;
+        await analyst.analyse(files[index]!, hit);
+      }
+    };
+    for (let run = claim(next, files.length, work.threads); run; run = claim(next, files.length, work.threads)) {
+      const looked = lookAt(reader, files, run.start, run.end);
+      take(looked);
+      for (const { index, hit } of looked.hits) await analyst.analyse(files[index]!, hit);
+      await analysePending();
+      await nextTurn(); // let the workers' messages in
     }
-    return total;
+    while (live.some((r) => !r.finished)) {
+      await analysePending();
+      if (pending.length === 0 && live.some((r) => !r.finished)) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+    await analysePending();
+    // Runs a thread claimed but never reported (it stopped): read them here.
+    for (let start = covered.indexOf(0); start !== -1; start = covered.indexOf(0, start)) {
+      let end = start;
+      while (end < files.length && covered[end] === 0) end++;
+      const looked = lookAt(reader, files, start, end);
+      take(looked);
+      for (const { index, hit } of looked.hits) await analyst.analyse(files[index]!, hit);
+    }
+    return out;
   }
 
-  /** Stops every worker (also when the tree turned out too small to share). */
+  /** Stops every worker (also when the tree turned out too small to share, or the scan failed). */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    for (const reader of this.readers) {
+      reader.onMessage = undefined;
+      reader.onStop = undefined;
+    }
+    await Promise.all(this.readers.map((r) => r.worker.terminate()));
   }
 }
 
-/** Threads to start for a scan: JWT_GUARD_THREADS when set, else one per core. */
+/** Reading threads to start besides the main one: JWT_GUARD_THREADS - 1 when set, else one per other core. */
 export function poolSize(forced?: number): number {
   return Math.max(0, (forced && forced > 0 ? forced : availableParallelism()) - 1);
-}
-
-/** True in a thread started by scanInParallel. */
-export function isScanWorker(): boolean {
-  return !isMainThread && Boolean((workerData as Record<string, unknown> | null)?.[WORKER_FLAG]);
-}
-
-/** The worker's loop: ask for a batch, scan it, send the outcome, until told it is done. */
-export async function runScanWorker(): Promise<void> {
-  const port = parentPort!;
-  const { context } = workerData as { context: FilesContext };
-  const reader = new FileReader(context.policy.files.maxFileSize);
-  port.on('message', (message: ToWorker) => {
-    if (message.type === 'done') {
-      port.close();
-      return;
-    }
-    scanFiles(message.files, context, reader).then(
-      (outcome) => port.postMessage({ type: 'result', outcome } satisfies FromWorker),
-      (error: unknown) => port.postMessage({ type: 'error', message: (error as Error)?.message ?? String(error) } satisfies FromWorker),
-    );
-  });
-  port.postMessage({ type: 'next' } satisfies FromWorker);
 }

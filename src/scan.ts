@@ -3,7 +3,7 @@ import type { TrustedKeys } from './analyze/trusted.js';
 import type { Policy } from './policy/types.js';
 import { applySuppressors, scanUnit } from './engine.js';
 import { listFiles } from './sources/files.js';
-import { add, empty, poolSize, scanFiles, worthSharing, WorkerPool, type FilesContext } from './parallel.js';
+import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './parallel.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from './types.js';
 
@@ -23,7 +23,7 @@ export interface ScanOptions {
   extraSkipped?: SkippedFile[];
   /** The clock, in seconds since the epoch (tests fix it). */
   now?: number;
-  /** Worker threads: the bundle entry that re-enters as a worker, and a forced count (JWT_GUARD_THREADS). */
+  /** Reading threads: the worker bundle (dist/<entry>/worker.js), and a forced count (JWT_GUARD_THREADS). */
   parallel?: { entry: URL; threads?: number };
   /** False to scan only the extra units. */
   scanFiles?: boolean;
@@ -50,14 +50,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { policy } = options;
   const context: FilesContext = { policy, ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
   const size = options.parallel && options.scanFiles !== false ? poolSize(options.parallel.threads) : 0;
-  const pool = size > 0 ? new WorkerPool(options.parallel!.entry, context, size) : undefined;
-  const listing = options.scanFiles === false ? { files: [], skipped: [] } : await listFiles(options.root, policy, pathPrefix(options.root, options.base));
+  const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;
   const total = empty();
-  total.skipped.push(...listing.skipped, ...(options.extraSkipped ?? []));
-  if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.run(listing.files, context));
-  else {
+  try {
+    const listing = options.scanFiles === false ? { files: [], skipped: [] } : await listFiles(options.root, policy, pathPrefix(options.root, options.base));
+    total.skipped.push(...listing.skipped, ...(options.extraSkipped ?? []));
+    if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
+    else add(total, await scanFiles(listing.files, context));
+  } finally {
     await pool?.close();
-    add(total, await scanFiles(listing.files, context));
   }
   for (const unit of options.extraUnits ?? []) {
     total.bytesScanned += Buffer.byteLength(unit.text);

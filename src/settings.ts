@@ -28,7 +28,7 @@ export interface ScanSettings {
   tokens?: string[];
   /** The HMAC secret for checking HS* tokens. */
   hmacSecret?: string;
-  /** Worker threads: the bundle that re-enters as a worker, and a forced count (JWT_GUARD_THREADS). */
+  /** Reading threads: the worker bundle (dist/<entry>/worker.js), and a forced count (JWT_GUARD_THREADS). */
   parallel?: { entry: URL; threads?: number };
 }
 

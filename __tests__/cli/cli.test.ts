@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, type CliIo } from '../../src/cli/cli.js';
 import { UserError } from '../../src/errors.js';
@@ -154,18 +154,34 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
     }
   });
 
-  it('finds the same with worker threads as with one thread', () => {
-    const files: Record<string, string> = {};
+  it('reports the same with reading threads as with one thread, whatever the files', () => {
+    const files: Record<string, string | Buffer> = {};
     for (let i = 0; i < 600; i++) files[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
     for (let i = 0; i < 6; i++) files[`keys/k${i}.pem`] = k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey);
-    const tree = tempTree(files);
+    for (let i = 0; i < 20; i++) files[`assets/b${i}.bin`] = Buffer.from([0, 1, 2, 3, i]);
+    files['keys/gone.pem'] = k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey);
+    files['logs/huge.log'] = `${'x'.repeat(1024)}\n`.repeat(3 << 10) + `# jwt-guard-ignore-next-line\n${k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey)}` + 'tail\n'.repeat(300_000);
+    files['big/too-large.txt'] = 'y'.repeat(9 << 20);
+    const tree = tempTree(files, { git: true, untracked: { 'new/untracked.pem': k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey) } });
     try {
+      rmSync(path.join(tree.dir, 'keys/gone.pem'));
+      mkdirSync(path.join(tree.dir, '.github'));
+      writeFileSync(path.join(tree.dir, '.github/jwt-guard.json'), JSON.stringify({ files: { maxFileSize: '8MB' } }));
       const scanWith = (threads: string) => spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '--fail-on', 'none'], { cwd: tree.dir, encoding: 'utf8', env: { ...process.env, JWT_GUARD_THREADS: threads } });
-      const one = JSON.parse(scanWith('1').stdout);
-      const two = JSON.parse(scanWith('2').stdout);
-      expect(one.findings).toHaveLength(6);
-      expect(two.findings).toEqual(one.findings);
-      expect(two.summary.filesScanned).toBe(606);
+      const report = (threads: string) => {
+        const run = scanWith(threads);
+        expect(run.stderr).toBe('');
+        const { summary, ...rest } = JSON.parse(run.stdout);
+        const { durationMs: _durationMs, ...stable } = summary;
+        return { ...rest, summary: stable };
+      };
+      const one = report('1');
+      expect(one.findings.map((f: { file: string }) => f.file).sort()).toEqual([...Array.from({ length: 6 }, (_, i) => `keys/k${i}.pem`), 'new/untracked.pem']);
+      expect(one.suppressed.map((f: { file: string }) => f.file)).toEqual(['logs/huge.log']);
+      expect(one.skipped).toEqual([{ file: 'big/too-large.txt', reason: 'too-large', detail: expect.stringContaining('over files.maxFileSize') }]);
+      expect(one.summary.binaryFiles).toBe(20);
+      expect(report('2')).toEqual(one);
+      expect(report('3')).toEqual(one);
       expect(scanWith('lots').stderr).toContain('JWT_GUARD_THREADS must be a number of threads');
     } finally {
       tree.cleanup();

@@ -25,6 +25,19 @@ describe('files: which files are scanned', () => {
     }
   });
 
+  it('in git: passes over tracked files deleted in the work tree, without calling them skipped', async () => {
+    const tree = tempTree({ 'gone.pem': pem(), 'kept.pem': pem() }, { git: true });
+    try {
+      rmSync(path.join(tree.dir, 'gone.pem'));
+      const result = await scan({ root: tree.dir, policy });
+      expect(result.findings.map((f) => f.file)).toEqual(['kept.pem']);
+      expect(result.skipped).toEqual([]);
+      expect(result.filesScanned).toBe(1);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('outside git: a walk that honours nested .gitignore files and never enters .git', async () => {
     const tree = tempTree({ '.gitignore': '*.log\n', 'a.txt': 'a', 'app.log': 'l', 'sub/.gitignore': 'secret/\n', 'sub/b.txt': 'b', 'sub/secret/c.txt': 'c', '.git/config': 'x' });
     try {

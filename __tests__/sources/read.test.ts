@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolvePolicy } from '../../src/policy/load.js';
 import { scan } from '../../src/scan.js';
-import { CHUNK_BYTES, OVERLAP_BYTES } from '../../src/sources/read.js';
+import { BLOCK_BYTES, CHUNK_BYTES, OVERLAP_BYTES, spansAround } from '../../src/sources/read.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
-import { es256 } from '../helpers/tokens.js';
+import { es256, goodClaims } from '../helpers/tokens.js';
 
 const filler = (n: number) => `2026-11-23T10:00:00Z INFO request ${String(n).padStart(8, '0')} served in 12 ms path=/api/v1/items\n`;
 
@@ -63,5 +63,99 @@ describe('large files are read in overlapping chunks', () => {
     } finally {
       repo.cleanup();
     }
+  });
+});
+
+/** Builds a large file line by line, keeping count of bytes and lines. */
+class Builder {
+  parts: string[] = [];
+  bytes = 0;
+  lines = 0;
+  private n = 0;
+  push(text: string): { line: number; column: number } {
+    const at = { line: this.lines + 1, column: 1 };
+    this.parts.push(text);
+    this.bytes += Buffer.byteLength(text);
+    this.lines += text.split('\n').length - 1;
+    return at;
+  }
+  fillTo(bytes: number): void {
+    while (this.bytes < bytes) this.push(filler(this.n++));
+  }
+}
+
+async function scanOne(name: string, text: string) {
+  const repo = tempTree({});
+  try {
+    writeFileSync(path.join(repo.dir, name), text);
+    return await scan({ root: repo.dir, policy: resolvePolicy({ files: { maxFileSize: '64MB' } }, 'test') });
+  } finally {
+    repo.cleanup();
+  }
+}
+
+describe('large files are decoded only around their anchors', () => {
+  it('merges the spans around blocks with anchors, and keeps them inside the file', () => {
+    expect(spansAround([0], 100)).toEqual([{ start: 0, end: 100 }]);
+    const far = spansAround([BLOCK_BYTES * 10, BLOCK_BYTES * 100], BLOCK_BYTES * 200);
+    expect(far).toHaveLength(2);
+    expect(far[0]!.start).toBeLessThan(BLOCK_BYTES * 10);
+    expect(far[0]!.end).toBeGreaterThan(BLOCK_BYTES * 11 + OVERLAP_BYTES - 1);
+    expect(spansAround([BLOCK_BYTES * 10, BLOCK_BYTES * 11, BLOCK_BYTES * 12], BLOCK_BYTES * 200)).toHaveLength(1);
+  });
+
+  it('finds sparse tokens far apart on their lines and columns, and honours a directive on the line before one', async () => {
+    const file = new Builder();
+    const expected: Array<[string, number, number]> = [];
+    for (const megabytes of [3, 17, 29]) {
+      file.fillTo(megabytes << 20);
+      const prefix = 'GET /items 200 Authorization: Bearer ';
+      const at = file.push(`${prefix}${await es256(goodClaims())}\n`);
+      expected.push(['token-in-log', at.line, prefix.length + 1]);
+    }
+    file.fillTo(40 << 20);
+    file.push('# jwt-guard-ignore-next-line token-in-log -- a fixture\n');
+    const ignoredLine = file.push(`Bearer ${await es256(goodClaims())}\n`).line;
+    file.fillTo(48 << 20);
+    const result = await scanOne('service.log', file.parts.join(''));
+    expect(result.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual(expected);
+    expect(result.suppressed.map((f) => [f.line, f.reason])).toEqual([[ignoredLine, 'a fixture']]);
+    expect(result.bytesScanned).toBe(file.bytes);
+  });
+
+  it('finds tokens every 300 KB, each once on its own line, where the spans run together into chunks', async () => {
+    const file = new Builder();
+    const lines: number[] = [];
+    for (let offset = 100_000; offset < 20 << 20; offset += 300_000) {
+      file.fillTo(offset);
+      lines.push(file.push(`token=${await es256(goodClaims())}\n`).line);
+    }
+    file.fillTo(21 << 20);
+    const result = await scanOne('trace.log', file.parts.join(''));
+    expect(result.findings.map((f) => f.line)).toEqual(lines);
+    expect(new Set(result.findings.map((f) => f.fingerprint)).size).toBe(lines.length);
+  });
+
+  it('finds a JWK whose object starts a block before its kty, deep in a file', async () => {
+    const file = new Builder();
+    const key = k.jwk(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey);
+    // 12 KB of members before kty, so the object starts in the block before the one that
+    // holds kty, on a line that starts 100 KB earlier still
+    const lead = `var keys = ${'z'.repeat(100_000)}; `;
+    file.fillTo(5 * BLOCK_BYTES - 6000 - lead.length);
+    const at = file.push(`${lead}{"comment": "${'c'.repeat(12_000)}", ${JSON.stringify(key).slice(1)}\n`);
+    file.fillTo(12 << 20);
+    const result = await scanOne('keys.js', file.parts.join(''));
+    expect(result.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([['private-key', at.line, lead.length + 1]]);
+  });
+
+  it('keeps columns right when a token sits mid-way along a huge line far into a file', async () => {
+    const file = new Builder();
+    file.fillTo(6 << 20);
+    const token = await es256();
+    const line = file.push(`${'x'.repeat(3 << 20)} ${token} ${'y'.repeat(1000)}\n`).line;
+    file.fillTo(14 << 20);
+    const result = await scanOne('bundle.min.js', file.parts.join(''));
+    expect(result.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([['committed-token', line, (3 << 20) + 2]]);
   });
 });

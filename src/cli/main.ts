@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { isScanWorker, runScanWorker } from '../parallel.js';
+import { WORKER_FILE } from '../worker-file.js';
 import { runCli } from './cli.js';
 import { reportFailure } from './exit.js';
 
@@ -12,12 +12,11 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, readStdin, workerEntry: new URL(import.meta.url) });
+  process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, readStdin, workerEntry: new URL(WORKER_FILE, import.meta.url) });
 }
 
 try {
-  // The same bundle runs the scan's worker threads.
-  await (isScanWorker() ? runScanWorker() : main());
+  await main();
 } catch (error) {
   process.exitCode = reportFailure(error, process.stderr, process.env);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
@@ -14,6 +14,8 @@ export interface FileEntry {
   absolute: string;
   /** Path relative to the base directory (the repository root), with forward slashes. */
   relative: string;
+  /** Listed from git's index: it may have been deleted in the work tree, which is no news. */
+  tracked?: true;
 }
 
 export interface FileListing {
@@ -23,63 +25,78 @@ export interface FileListing {
   via: 'git' | 'walk';
 }
 
-const toPosix = (p: string) => p.split(path.sep).join('/');
-
 /**
  * Globs match any character but a line break, and file names may hold them: match a
  * path with its line breaks stood in for, so that no file escapes the scan by its name.
  */
-export const globbable = (relative: string) => relative.replace(/[\r\n]/g, '\u2424');
+export const globbable = (relative: string) => (relative.includes('\n') || relative.includes('\r') ? relative.replace(/[\r\n]/g, '\u2424') : relative);
+
+/** A matcher for a glob list; `**` alone (the default include) matches every path without a regex. */
+function globs(patterns: readonly string[]): (path: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  if (patterns.length === 1 && patterns[0] === '**') return () => true;
+  return picomatch(patterns as string[], { dot: true });
+}
 
 /** Builds the include/exclude/log matchers of a policy once. */
 export function fileMatchers(policy: Policy) {
-  const options = { dot: true };
-  const include = picomatch(policy.files.include, options);
-  const exclude = policy.files.exclude.length > 0 ? picomatch(policy.files.exclude, options) : () => false;
-  const logs = policy.files.logs.length > 0 ? picomatch(policy.files.logs, options) : () => false;
+  const include = globs(policy.files.include);
+  const exclude = globs(policy.files.exclude);
+  const logs = globs(policy.files.logs);
   return {
-    selected: (relative: string) => include(globbable(relative)) && !exclude(globbable(relative)),
+    selected: (relative: string) => {
+      const subject = globbable(relative);
+      return include(subject) && !exclude(subject);
+    },
     isLog: (relative: string) => logs(globbable(relative)),
   };
 }
 
-/** A listed path, and what the lister already knows of its type. */
-interface Candidate {
-  path: string;
-  /** 'file' when known to be a regular file, 'link' for a symbolic link, 'unknown' otherwise. */
-  type: 'file' | 'link' | 'unknown';
-}
+/**
+ * Where a lister puts each path it finds (relative to the root, with forward slashes),
+ * with what it already knows of its type: 'file' for a regular file, 'link' for a
+ * symbolic link, 'unknown' otherwise; `tracked` when it comes from git's index.
+ */
+type Sink = (file: string, type: 'file' | 'link' | 'unknown', tracked: boolean) => void;
 
 /**
- * Lists the files to scan under `root`: in a git work tree the tracked files (minus
- * those deleted in the work tree) and the untracked, not ignored ones (git's own view);
+ * Lists the files to scan under `root`: in a git work tree the tracked files (those
+ * deleted in the work tree are passed over by the reader) and the untracked, not
+ * ignored ones (git's own view);
  * elsewhere a walk that honours .gitignore files. Only links and paths of unknown type
  * are stat'ed: a link is followed only to a file inside the root, and each target once.
  * Paths are reported as `prefix/<path in root>`, so that they are relative to the repository.
  */
-export async function listFiles(root: string, policy: Policy, prefix = ''): Promise<FileListing> {
+export async function listFiles(root: string, policy: Policy, prefix = '', env: NodeJS.ProcessEnv = process.env): Promise<FileListing> {
   const rootReal = await fs.realpath(root);
-  const gitList = await gitFiles(rootReal);
-  const candidates = gitList ?? (await walk(rootReal));
   const { selected } = fileMatchers(policy);
   const files: FileEntry[] = [];
   const skipped: SkippedFile[] = [];
-  const listed = new Set<string>();
+  // Paths from git or the walk are unique: only links can lead to a file twice.
+  const later: Array<{ absolute: string; relative: string }> = [];
+  const head = rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep;
+  const native = path.sep === '/' ? (p: string) => p : (p: string) => p.split('/').join(path.sep);
+  const take: Sink = (file, type, tracked) => {
+    const relative = prefix ? `${prefix}/${file}` : file;
+    if (file.startsWith('.git/') || !selected(relative)) return;
+    const absolute = head + native(file);
+    if (type === 'file') files.push(tracked ? { absolute, relative, tracked: true } : { absolute, relative });
+    else later.push({ absolute, relative });
+  };
+  let via: FileListing['via'] = 'git';
+  if (!(mightBeInGit(rootReal, env) && (await gitFiles(rootReal, take)))) {
+    walk(rootReal, take);
+    via = 'walk';
+  }
+  if (later.length === 0) return { files, skipped, via };
+  // Links and paths of unknown type after the plain files, so that a file reached both
+  // directly and through a link is reported under its own path, once.
+  const listed = new Set(files.map((f) => f.absolute));
   const add = (absolute: string, relative: string) => {
     if (listed.has(absolute)) return;
     listed.add(absolute);
     files.push({ absolute, relative });
   };
-  const later: Array<{ absolute: string; relative: string }> = [];
-  for (const candidate of candidates) {
-    const relative = prefix ? `${prefix}/${candidate.path}` : candidate.path;
-    if (candidate.path.startsWith('.git/') || !selected(relative)) continue;
-    const absolute = path.join(rootReal, candidate.path);
-    if (candidate.type === 'file') add(absolute, relative);
-    else later.push({ absolute, relative });
-  }
-  // Links and paths of unknown type after the plain files, so that a file reached both
-  // directly and through a link is reported under its own path, once.
   for (const { absolute, relative } of later) {
     let stat;
     try {
@@ -98,13 +115,13 @@ export async function listFiles(root: string, policy: Policy, prefix = ''): Prom
     } catch {
       continue; // dangling link
     }
-    if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
+    if (target !== rootReal && !target.startsWith(head)) {
       skipped.push({ file: relative, reason: 'symlink-outside-root', detail: 'links outside the scanned directory; not followed' });
       continue;
     }
     if (stat.isFile()) add(target, relative);
   }
-  return { files, skipped, via: gitList ? 'git' : 'walk' };
+  return { files, skipped, via };
 }
 
 /** The top directory of the git work tree holding `dir`, or undefined outside one. */
@@ -119,67 +136,94 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
 
 const GIT = ['-c', 'core.quotepath=off', 'ls-files', '-z'];
 
-async function gitFiles(root: string): Promise<Candidate[] | undefined> {
+/**
+ * Whether `dir` may be in a git work tree: git's own environment is set, or a `.git`
+ * (directory, or file of a linked work tree or submodule) lies in it or above it. Where
+ * neither holds, git would only fail, so the tree is walked without starting it.
+ */
+function mightBeInGit(dir: string, env: NodeJS.ProcessEnv): boolean {
+  if (env.GIT_DIR || env.GIT_WORK_TREE) return true;
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (existsSync(path.join(at, '.git'))) return true;
+    if (path.dirname(at) === at) return false;
+  }
+}
+
+/**
+ * Tracked files (with their modes, from the index) and untracked files that are not
+ * ignored: two git processes, run at once. Tracked files deleted in the work tree are
+ * not asked for (that costs git an lstat per file); the reader passes over them.
+ * False when git cannot list the tree, and nothing has been put in the sink.
+ */
+async function gitFiles(root: string, take: Sink): Promise<boolean> {
+  let staged: string[];
+  let others: string[];
   try {
     // Outside a work tree (or in .git) ls-files fails, and the walk takes over: no separate rev-parse.
-    const list = async (args: string[]) => (await run('git', [...GIT, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'buffer' })).stdout.toString('utf8').split('\0').filter(Boolean);
-    const [staged, deleted, others] = await Promise.all([list(['--stage']), list(['--deleted']), list(['--others', '--exclude-standard'])]);
-    const gone = new Set(deleted);
-    const out = new Map<string, Candidate>();
-    for (const line of staged) {
-      // "<mode> <object> <stage>\t<path>": 100644/100755 files, 120000 links, 160000 submodules
-      const tab = line.indexOf('\t');
-      const mode = line.slice(0, 6);
-      const file = line.slice(tab + 1);
-      if (mode === '160000' || gone.has(file)) continue;
-      out.set(file, { path: file, type: mode === '120000' ? 'link' : 'file' });
-    }
-    for (const file of others) if (!out.has(file)) out.set(file, { path: file, type: 'unknown' });
-    return [...out.values()];
+    const list = async (args: string[]) => (await run('git', [...GIT, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'buffer' })).stdout.toString('utf8').split('\0');
+    [staged, others] = await Promise.all([list(['--stage']), list(['--others', '--exclude-standard'])]);
   } catch {
-    return undefined; // no git, not a work tree, or git refuses (e.g. dubious ownership): walk instead
+    return false; // no git, not a work tree, or git refuses (e.g. dubious ownership): walk instead
   }
+  let previous = '';
+  for (const line of staged) {
+    // "<mode> <object> <stage>\t<path>": 100644/100755 files, 120000 links, 160000 submodules
+    if (!line) continue;
+    const file = line.slice(line.indexOf('\t') + 1);
+    const mode = line.slice(0, 6);
+    if (mode === '160000' || file === previous) continue; // a submodule, or another stage of a conflicted path (stages are adjacent)
+    previous = file;
+    take(file, mode === '120000' ? 'link' : 'file', true);
+  }
+  // Untracked files are never in the index, so never listed twice.
+  for (const file of others) if (file) take(file, 'unknown', false);
+  return true;
 }
 
 /**
  * Directory walk honouring nested .gitignore files; never descends into links or `.git`.
  * Synchronous on purpose: thousands of small directory reads cost more as thread-pool
- * round trips than they block.
+ * round trips than they block. Paths are built by concatenation, not path.join: the
+ * names come from readdir and need no normalising.
  */
-async function walk(root: string): Promise<Candidate[]> {
-  const out: Candidate[] = [];
-  const visit = (dir: string, rules: Array<{ base: string; ig: Ignore }>) => {
+function walk(root: string, take: Sink): void {
+  const visit = (dir: string, relativeDir: string, rules: Array<{ base: string; ig: Ignore }>) => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    const relativeDir = toPosix(path.relative(root, dir));
-    const here = [...rules];
-    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
-      try {
-        here.push({ base: relativeDir, ig: ignore().add(readFileSync(path.join(dir, '.gitignore'), 'utf8')) });
-      } catch {
-        // unreadable .gitignore: treat as absent
+    let here = rules;
+    for (const entry of entries) {
+      if (entry.name === '.gitignore' && entry.isFile()) {
+        try {
+          here = [...rules, { base: relativeDir, ig: ignore().add(readFileSync(dir + path.sep + entry.name, 'utf8')) }];
+        } catch {
+          // unreadable .gitignore: treat as absent
+        }
+        break;
       }
     }
     const ignored = (relative: string, isDir: boolean) =>
+      here.length > 0 &&
       here.some(({ base, ig }) => {
         const sub = base ? relative.slice(base.length + 1) : relative;
         return ig.ignores(isDir ? `${sub}/` : sub);
       });
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const entry of entries) {
-      if (entry.name === '.git') continue;
-      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      const name = entry.name;
+      if (name === '.git') continue;
+      const relative = relativeDir ? `${relativeDir}/${name}` : name;
       if (entry.isDirectory()) {
-        if (!ignored(relative, true)) visit(path.join(dir, entry.name), here);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignored(relative, false)) {
-        out.push({ path: relative, type: entry.isFile() ? 'file' : 'link' });
+        if (!ignored(relative, true)) visit(prefix + name, relative, here);
+      } else if (entry.isFile()) {
+        if (!ignored(relative, false)) take(relative, 'file', false);
+      } else if (entry.isSymbolicLink() && !ignored(relative, false)) {
+        take(relative, 'link', false);
       }
     }
   };
-  visit(root, []);
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  visit(root, '', []);
 }
-

@@ -94,14 +94,18 @@ export interface Chunk {
 
 /**
  * What a first look at a file found: `clean` text with no anchor (nothing more to do),
- * a binary file, a file that could not or may not be read, or text with an anchor (`hit`),
+ * a tracked file deleted in the work tree (`gone`), a binary file, a file that could not
+ * or may not be read, or text with an anchor (`hit`),
  * already decoded when the file fitted in one block.
  */
 export type Look =
   | { kind: 'clean'; bytes: number }
+  | { kind: 'gone' }
   | { kind: 'binary' }
   | { kind: 'skipped'; skipped: SkippedFile }
-  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean };
+  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean; blocks?: number[] };
+
+export type Hit = Extract<Look, { kind: 'hit' }>;
 
 export type ReadOutcome = { kind: 'text'; bytes: number; partly?: string } | { kind: 'skipped'; skipped: SkippedFile };
 
@@ -138,7 +142,7 @@ export class FileReader {
   constructor(private readonly maxFileSize: number) {}
 
   /**
-   * Streams a file through the block buffer until an anchor fits or the file ends. No
+   * Streams a file through the block buffer, noting the blocks where an anchor fits. No
    * stat for a file that fits in one block (its read says its size); one for larger ones.
    */
   look(entry: FileEntry): Look {
@@ -146,6 +150,7 @@ export class FileReader {
     try {
       fd = openSync(entry.absolute, 'r');
     } catch (error) {
+      if (entry.tracked && (error as { code?: string }).code === 'ENOENT') return { kind: 'gone' };
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     }
     try {
@@ -158,18 +163,20 @@ export class FileReader {
       const head = block.subarray(0, filled);
       if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
       if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
+      if (filled === size) return anchorIn(head, 0, filled) ? { kind: 'hit', bytes: size, text: head.toString('utf8') } : { kind: 'clean', bytes: size };
+      const blocks: number[] = [];
       let position = filled;
       for (;;) {
-        const view = block.subarray(0, filled);
-        if (anchorIn(view, 0, filled)) return position === filled && position >= size ? { kind: 'hit', bytes: size, text: view.toString('utf8') } : { kind: 'hit', bytes: size };
-        if (position >= size) return { kind: 'clean', bytes: size };
+        if (anchorIn(block.subarray(0, filled), 0, filled)) blocks.push(position - filled);
+        if (position >= size) break;
         const keep = Math.min(CARRY, filled);
         block.copy(block, 0, filled - keep, filled);
         const read = readSync(fd, block, keep, BLOCK_BYTES, position);
-        if (read === 0) return { kind: 'clean', bytes: position };
+        if (read === 0) break;
         position += read;
         filled = keep + read;
       }
+      return blocks.length > 0 ? { kind: 'hit', bytes: position, blocks } : { kind: 'clean', bytes: position };
     } catch (error) {
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     } finally {
@@ -179,17 +186,18 @@ export class FileReader {
 
   /**
    * Hands `onChunk` the decoded text of a file whose look found an anchor. A file that
-   * fitted in one block was decoded by the look; a larger one is read again in chunks of
-   * CHUNK_BYTES that overlap by up to OVERLAP_BYTES, each starting at a line break where
-   * there is one, and only chunks that hold an anchor are decoded, so memory stays bounded
-   * whatever the file's size. UTF-16 text (rare) is decoded up to CHUNK_BYTES.
+   * fitted in one block was decoded by the look. A larger one is decoded only in spans
+   * around the blocks where anchors fit (see spansAround); the bytes between spans are
+   * only counted for line numbers. A span is read in chunks of up to CHUNK_BYTES that
+   * overlap by up to OVERLAP_BYTES, each starting at a line break where there is one,
+   * and only chunks that hold an anchor are decoded, so memory stays bounded whatever the
+   * file's size. UTF-16 text (rare) is decoded up to CHUNK_BYTES.
    */
-  async read(entry: FileEntry, look: Extract<Look, { kind: 'hit' }>, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
-    if (look.text !== undefined) {
-      await onChunk({ text: look.text, lineBase: 0, columnBase: 0, freshFrom: 0 });
-      return { kind: 'text', bytes: look.bytes };
+  async read(entry: FileEntry, hit: Hit, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
+    if (hit.text !== undefined) {
+      await onChunk({ text: hit.text, lineBase: 0, columnBase: 0, freshFrom: 0 });
+      return { kind: 'text', bytes: hit.bytes };
     }
-    const buffer = (this.chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let fd: number;
     try {
       fd = openSync(entry.absolute, 'r');
@@ -197,37 +205,17 @@ export class FileReader {
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     }
     try {
-      const size = look.bytes;
-      let length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
-      if (look.utf16) {
+      const size = hit.bytes;
+      if (hit.utf16) {
+        const buffer = this.chunks();
+        const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
         await onChunk({ text: decodeText(Buffer.from(buffer.subarray(0, length))), lineBase: 0, columnBase: 0, freshFrom: 0 });
         return { kind: 'text', bytes: size, ...(size > length ? { partly: `UTF-16 text is searched in its first ${formatSize(CHUNK_BYTES)} only` } : {}) };
       }
-      let end = length;
-      let lineBase = 0;
-      let columnBase = 0;
-      let freshFrom = 0;
-      for (;;) {
-        const view = buffer.subarray(0, length);
-        if (hasAnchor(view)) {
-          const text = view.toString('utf8');
-          await onChunk({ text, lineBase, columnBase, freshFrom: freshFrom === 0 ? 0 : view.toString('utf8', 0, freshFrom).length });
-        }
-        if (end >= size) break;
-        // The next chunk starts at the first line break in the last OVERLAP_BYTES (or OVERLAP_BYTES back on a huge line).
-        const windowStart = Math.max(0, length - OVERLAP_BYTES);
-        const lineBreak = view.indexOf(10, windowStart);
-        const cut = lineBreak !== -1 && lineBreak < length - 1 ? lineBreak + 1 : windowStart;
-        const lastBreak = view.lastIndexOf(10, cut - 1);
-        columnBase = lastBreak === -1 ? columnBase + cut : cut - lastBreak - 1;
-        lineBase += countLines(view.subarray(0, cut));
-        const carried = length - cut;
-        buffer.copy(buffer, 0, cut, length);
-        const read = readSync(fd, buffer, carried, Math.min(CHUNK_BYTES - carried, size - end), end);
-        if (read === 0) break;
-        end += read;
-        length = carried + read;
-        freshFrom = carried;
+      let at: Place = { offset: 0, line: 0, column: 0 };
+      for (const span of hit.blocks ? spansAround(hit.blocks, size) : [{ start: 0, end: size }]) {
+        at = this.skipTo(fd, at, span.start);
+        at = await this.decodeSpan(fd, at, span.end, onChunk);
       }
       return { kind: 'text', bytes: size };
     } catch (error) {
@@ -236,4 +224,97 @@ export class FileReader {
       closeSync(fd);
     }
   }
+
+  private chunks(): Buffer {
+    return (this.chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+  }
+
+  /**
+   * Counts lines from `at` to `target` through the block buffer. The span then starts at
+   * the last line break before `target` if it is near (so that a directive on the line
+   * before a finding is in the span), else at `target` itself, mid-line.
+   */
+  private skipTo(fd: number, at: Place, target: number): Place {
+    if (target <= at.offset) return at;
+    const { block } = this;
+    let line = at.line;
+    let lastBreak = -1;
+    for (let offset = at.offset; offset < target; ) {
+      const read = readSync(fd, block, 0, Math.min(BLOCK_BYTES, target - offset), offset);
+      if (read === 0) break;
+      const view = block.subarray(0, read);
+      for (let i = view.indexOf(10); i !== -1; i = view.indexOf(10, i + 1)) {
+        line++;
+        lastBreak = offset + i;
+      }
+      offset += read;
+    }
+    if (lastBreak !== -1 && target - lastBreak - 1 <= SNAP_BYTES) return { offset: lastBreak + 1, line, column: 0 };
+    return { offset: target, line, column: lastBreak === -1 ? at.column + (target - at.offset) : target - lastBreak - 1 };
+  }
+
+  /** Reads [at, end) in overlapping chunks and decodes those with an anchor; returns the place where it stopped. */
+  private async decodeSpan(fd: number, at: Place, end: number, onChunk: (chunk: Chunk) => Promise<void>): Promise<Place> {
+    const buffer = this.chunks();
+    let length = readSync(fd, buffer, 0, Math.min(end - at.offset, CHUNK_BYTES), at.offset);
+    let stop = at.offset + length;
+    let lineBase = at.line;
+    let columnBase = at.column;
+    let freshFrom = 0;
+    for (;;) {
+      const view = buffer.subarray(0, length);
+      if (hasAnchor(view)) {
+        await onChunk({ text: view.toString('utf8'), lineBase, columnBase, freshFrom: freshFrom === 0 ? 0 : view.toString('utf8', 0, freshFrom).length });
+      }
+      if (stop >= end) break;
+      // The next chunk starts at the first line break in the last OVERLAP_BYTES (or OVERLAP_BYTES back on a huge line).
+      const windowStart = Math.max(0, length - OVERLAP_BYTES);
+      const lineBreak = view.indexOf(10, windowStart);
+      const cut = lineBreak !== -1 && lineBreak < length - 1 ? lineBreak + 1 : windowStart;
+      const lastBreak = view.lastIndexOf(10, cut - 1);
+      columnBase = lastBreak === -1 ? columnBase + cut : cut - lastBreak - 1;
+      lineBase += countLines(view.subarray(0, cut));
+      const carried = length - cut;
+      buffer.copy(buffer, 0, cut, length);
+      const read = readSync(fd, buffer, carried, Math.min(CHUNK_BYTES - carried, end - stop), stop);
+      if (read === 0) break;
+      stop += read;
+      length = carried + read;
+      freshFrom = carried;
+    }
+    const view = buffer.subarray(0, length);
+    const lastBreak = view.lastIndexOf(10);
+    return { offset: stop, line: lineBase + countLines(view), column: lastBreak === -1 ? columnBase + length : length - lastBreak - 1 };
+  }
+}
+
+/** A place in a file: its byte offset, the lines before it, and the bytes since the last line break before it. */
+interface Place {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/**
+ * How far before and after a block with an anchor the artifact that holds the anchor may
+ * reach: a JWK's `kty` may stand 16 KiB into an object (and the object start is searched
+ * 64 KiB back), a token's URL 2 KiB before it; the longest artifact after its anchor is
+ * a PGP block (OVERLAP_BYTES, the same bound as for chunks).
+ */
+const BACK_BYTES = 80 << 10;
+const AHEAD_BYTES = OVERLAP_BYTES;
+/** A span moves back to the line break before it when that is at most this far. */
+const SNAP_BYTES = 64 << 10;
+
+/** The spans of a file to decode: around each block with an anchor, merged where they meet. */
+export function spansAround(blocks: readonly number[], size: number): Array<{ start: number; end: number }> {
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const block of blocks) {
+    const start = Math.max(0, block - BACK_BYTES);
+    const end = Math.min(size, block + BLOCK_BYTES + CARRY + AHEAD_BYTES);
+    const last = spans.at(-1);
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else spans.push({ start, end });
+  }
+  return spans;
 }

@@ -1,0 +1,79 @@
+/**
+ * The reading threads share one queue and report what they looked at; a thread that fails
+ * to start, or stops half-way through the files it claimed, costs time, never files.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ReadPool, scanFiles, type FilesOutcome } from '../src/parallel.js';
+import { resolvePolicy } from '../src/policy/load.js';
+import { listFiles } from '../src/sources/files.js';
+import * as k from './helpers/keys.js';
+import { tempTree } from './helpers/scan.js';
+
+const policy = resolvePolicy({}, 'test');
+const WORKER = pathToFileURL(path.resolve('dist/cli/worker.js'));
+
+function tree(count = 400) {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
+  for (let i = 0; i < 5; i++) files[`keys/k${i}.pem`] = k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey);
+  return tempTree(files);
+}
+
+const stable = (outcome: FilesOutcome) => ({
+  ...outcome,
+  findings: outcome.findings.map((f) => f.fingerprint).sort(),
+});
+
+async function withPool(entry: URL, size: number, run: (pool: ReadPool) => Promise<void>) {
+  const pool = new ReadPool(entry, size);
+  try {
+    await run(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+describe('reading threads', () => {
+  it('find what one thread finds', async () => {
+    const repo = tree();
+    try {
+      const { files } = await listFiles(repo.dir, policy);
+      const alone = await scanFiles(files, { policy });
+      expect(alone.findings).toHaveLength(5);
+      await withPool(WORKER, 2, async (pool) => expect(stable(await pool.scan(files, { policy }))).toEqual(stable(alone)));
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('that never start leave the whole list to the main thread', async () => {
+    const repo = tree();
+    try {
+      const { files } = await listFiles(repo.dir, policy);
+      const alone = await scanFiles(files, { policy });
+      await withPool(pathToFileURL(path.join(repo.dir, 'no-such-worker.js')), 2, async (pool) => expect(stable(await pool.scan(files, { policy }))).toEqual(stable(alone)));
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('that stop after claiming files have those files read by the main thread', async () => {
+    const repo = tree(3000);
+    try {
+      const { files } = await listFiles(repo.dir, policy);
+      const alone = await scanFiles(files, { policy });
+      // Claims every file left in the shared queue, then dies without a word.
+      const dying = path.join(repo.dir, 'dying-worker.mjs');
+      writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.once('message', (work) => { Atomics.store(new Int32Array(work.next), 0, work.tracked.length); process.exit(1); });\n");
+      await withPool(pathToFileURL(dying), 1, async (pool) => {
+        await new Promise((resolve) => setTimeout(resolve, 300)); // booted, so it claims at once
+        expect(stable(await pool.scan(files, { policy }))).toEqual(stable(alone));
+      });
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
