@@ -6,7 +6,8 @@ import { formatSize } from '../policy/size.js';
 /**
  * Byte-level anchors, one per detector, each with the shape it must have in a small
  * window around it. Buffer.indexOf runs at memory speed on a needle whose first byte is
- * rare, so the needles are chosen by that: `yJ` (of `eyJ`, a JWT header), `BEGIN`
+ * rare, so the needles are chosen by that: `J` (of `eyJ`, a JWT header: rarer than any
+ * longer needle's first byte, and checked for its `ey` lead byte by byte), `BEGIN`
  * (PEM, OpenSSH and PGP armour), `Key-F` (of `PuTTY-User-Key-File-`), `kty` (JWK), and
  * `zaC1`/`ZHNh`, from the base64 of an SSH key blob's type (`ssh-…`, `ecdsa…`) in
  * authorized_keys lines. A shape is a superset of its detector's pattern, and where the
@@ -15,16 +16,24 @@ import { formatSize } from '../policy/size.js';
  */
 interface Anchor {
   needle: Buffer;
+  /** Bytes that must stand right before the needle, checked before anything else. */
+  lead?: Buffer;
   /** The window to test, in bytes before the needle's start and after its end. */
   before: number;
   after: number;
   shape: RegExp;
 }
 
-const anchor = (text: string, before: number, after: number, shape: RegExp): Anchor => ({ needle: Buffer.from(text, 'latin1'), before, after, shape });
+const anchor = (text: string, before: number, after: number, shape: RegExp, lead?: string): Anchor => ({
+  needle: Buffer.from(text, 'latin1'),
+  before,
+  after,
+  shape,
+  ...(lead ? { lead: Buffer.from(lead, 'latin1') } : {}),
+});
 
 export const ANCHORS: readonly Anchor[] = [
-  anchor('yJ', 1, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/),
+  anchor('J', 2, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/, 'ey'),
   anchor('BEGIN', 5, 48, /^-----BEGIN [A-Z0-9 ]{2,40}(?:-|$)/),
   anchor('Key-F', 11, 4, /^PuTTY-User-Key-File-/),
   // Bytes 0x80-0xff stand for the UTF-8 of any non-ASCII white space the detector's \s takes.
@@ -51,11 +60,22 @@ function fits(bytes: Buffer, at: number, { needle, before, after, shape }: Ancho
   return shape.test(bytes.toString('latin1', Math.max(0, at - before), Math.min(bytes.length, at + needle.length + after)));
 }
 
+function leads(bytes: Buffer, at: number, lead: Buffer): boolean {
+  const start = at - lead.length;
+  if (start < 0) return false;
+  for (let i = 0; i < lead.length; i++) if (bytes[start + i] !== lead[i]) return false;
+  return true;
+}
+
 function anchorIn(bytes: Buffer, from: number, to: number): boolean {
   const part = from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to);
   for (const anchor of ANCHORS) {
+    const { needle, lead } = anchor;
+    // A one-byte needle is searched as a byte: memchr, with no pattern set-up.
+    const target = needle.length === 1 ? needle[0]! : needle;
     let probes = 0;
-    for (let at = part.indexOf(anchor.needle); at !== -1; at = part.indexOf(anchor.needle, at + 1)) {
+    for (let at = part.indexOf(target); at !== -1; at = part.indexOf(target, at + 1)) {
+      if (lead && !leads(bytes, from + at, lead)) continue;
       if (++probes > MAX_PROBES || fits(bytes, from + at, anchor)) return true;
     }
   }
