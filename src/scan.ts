@@ -6,6 +6,7 @@ import { listFiles } from './sources/files.js';
 import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './parallel.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from './types.js';
+import { byCodeUnit } from './util/order.js';
 
 export interface ScanOptions {
   /** Directory to scan. */
@@ -40,7 +41,7 @@ export function pathPrefix(root: string, base: string | undefined): string {
 /** Orders findings most severe first, then by file and line. */
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
   return findings.sort(
-    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId),
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || byCodeUnit(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnit(a.ruleId, b.ruleId),
   );
 }
 
@@ -73,7 +74,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return {
     findings: sortFindings(final.findings),
     suppressed: sortFindings([...total.suppressed, ...final.suppressed]),
-    skipped: total.skipped.sort((a, b) => a.file.localeCompare(b.file)),
+    skipped: total.skipped.sort((a, b) => byCodeUnit(a.file, b.file)),
     filesScanned: total.filesScanned,
     bytesScanned: total.bytesScanned,
     binaryFiles: total.binaryFiles,

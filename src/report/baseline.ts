@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Finding } from '../types.js';
+import { byCodeUnit } from '../util/order.js';
 
 /** A baseline file: accepted findings by fingerprint, with where they were (never what). */
 export interface Baseline {
@@ -11,7 +12,7 @@ export interface Baseline {
 export function renderBaseline(findings: Finding[]): string {
   const entries = findings
     .map(({ fingerprint, ruleId, file, line }) => ({ fingerprint, ruleId, file, line }))
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.fingerprint.localeCompare(b.fingerprint));
+    .sort((a, b) => byCodeUnit(a.file, b.file) || a.line - b.line || byCodeUnit(a.fingerprint, b.fingerprint));
   const unique = entries.filter((e, i) => i === 0 || e.fingerprint !== entries[i - 1]!.fingerprint || e.file !== entries[i - 1]!.file || e.line !== entries[i - 1]!.line);
   const baseline: Baseline = { version: 1, findings: unique };
   return `${JSON.stringify(baseline, null, 2)}\n`;

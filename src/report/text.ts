@@ -1,6 +1,7 @@
 import type { ScanResult, Severity } from '../types.js';
 import { safeText } from './safe.js';
 import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
+import { byCodeUnit } from '../util/order.js';
 
 const COLOURS = { red: 31, yellow: 33, blue: 34, grey: 90, bold: 1, green: 32, underline: 4 } as const;
 type Colour = keyof typeof COLOURS;
@@ -20,7 +21,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     list.push(finding);
     byFile.set(finding.file, list);
   }
-  for (const [file, findings] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, findings] of [...byFile].sort(([a], [b]) => byCodeUnit(a, b))) {
     lines.push(paint('underline', `./${safeText(file)}`));
     for (const f of findings.sort((a, b) => a.line - b.line)) {
       const where = `${f.line}:${f.column}`.padEnd(8);
