@@ -142,7 +142,7 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   if (!existsSync(root)) throw new UserError('ERR_USAGE', `no such directory: ${positionals[0]}`);
   const settings: ScanSettings = {
     root,
-    base: (await gitTopLevel(root)) ?? root,
+    base: (await gitTopLevel(root, io.env)) ?? root,
     scanFiles: !values['stdin-log'] || positionals.length > 0,
     format: parseFormat(values.format as string, '--format'),
     failOn: parseFailOn(values['fail-on'] as string, '--fail-on'),
@@ -202,7 +202,7 @@ async function checkCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0 && !values.file) tokens = splitTokens(await io.readStdin());
   if (tokens.length === 0) throw new UserError('ERR_USAGE', 'check needs tokens: as arguments, with --file, or on standard input (one per line)');
   const hmacSecret = values['hmac-secret-file'] ? (await readInput(resolve(values['hmac-secret-file'] as string), '--hmac-secret-file')).replace(/\r?\n$/, '') : io.env.JWT_GUARD_HMAC_SECRET;
-  const base = (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const base = (await gitTopLevel(io.cwd, io.env)) ?? io.cwd;
   const policy = loadPolicy({ ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}), searchRoots: [io.cwd, base] });
   const checked = await runCheck(policy, { tokens, base, ...(hmacSecret ? { hmacSecret } : {}) });
   const failures = checked.flatMap((c) => (c.failure ? [c.failure] : []));
@@ -252,7 +252,7 @@ async function mintCommand(args: string[], io: CliIo): Promise<number> {
   const blob = await readSecret(io, values['key-file'], 'JWT_GUARD_SIGNING_KEY', '--key-file');
   if (!blob) throw new UserError('ERR_USAGE', 'mint needs the signing key: --key-file FILE or JWT_GUARD_SIGNING_KEY');
   const passphrase = await readSecret(io, values['passphrase-file'], 'JWT_GUARD_KEY_PASSPHRASE', '--passphrase-file');
-  const base = (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const base = (await gitTopLevel(io.cwd, io.env)) ?? io.cwd;
   const policy = loadPolicy({ ...(values.policy ? { policyPath: path.resolve(io.cwd, values.policy as string) } : {}), searchRoots: [io.cwd, base] });
   const key = await openSigningKey(blob, passphrase, { allowPlainKey: policy.mint.allowPlainKey });
   const result = await mintTokens(policy, {
@@ -290,7 +290,7 @@ async function encryptKeyCommand(args: string[], io: CliIo): Promise<number> {
 async function keygenCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { algorithm: { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, 'out-dir': { type: 'string' }, policy: { type: 'string' } });
   const form = keyForm(values.form);
-  const base = (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const base = (await gitTopLevel(io.cwd, io.env)) ?? io.cwd;
   const policy = loadPolicy({ ...(values.policy ? { policyPath: path.resolve(io.cwd, values.policy as string) } : {}), searchRoots: [io.cwd, base] });
   const alg = (values.algorithm as string | undefined) ?? policy.mint.algorithm;
   const passphrase = await passphraseFor(io, values['passphrase-file'], true);

@@ -125,7 +125,8 @@ export async function listFiles(root: string, policy: Policy, prefix = '', env: 
 }
 
 /** The top directory of the git work tree holding `dir`, or undefined outside one. */
-export async function gitTopLevel(dir: string): Promise<string | undefined> {
+export async function gitTopLevel(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (!mightBeInGit(path.resolve(dir), env)) return undefined;
   try {
     const { stdout } = await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir });
     return stdout.trim() || undefined;
