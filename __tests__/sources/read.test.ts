@@ -123,6 +123,20 @@ describe('large files are decoded only around their anchors', () => {
     expect(result.bytesScanned).toBe(file.bytes);
   });
 
+  it('honours an ignore-begin/-end pair that encloses far more than the span around a finding', async () => {
+    const file = new Builder();
+    file.push('// jwt-guard-ignore-begin private-key -- generated fixtures\n');
+    file.fillTo(2 << 20);
+    const line = file.push(k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey)).line;
+    file.fillTo(3 << 20);
+    file.push('// jwt-guard-ignore-end\n');
+    file.fillTo(4 << 20);
+    const after = file.push(k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey)).line;
+    const result = await scanOne('fixtures.txt', file.parts.join(''));
+    expect(result.suppressed.map((f) => [f.line, f.reason])).toEqual([[line, 'generated fixtures']]);
+    expect(result.findings.map((f) => f.line)).toEqual([after]);
+  });
+
   it('finds tokens every 300 KB, each once on its own line, where the spans run together into chunks', async () => {
     const file = new Builder();
     const lines: number[] = [];

@@ -233,7 +233,9 @@ export class FileReader {
         return { kind: 'text', bytes: size, ...(size > length ? { partly: `UTF-16 text is searched in its first ${formatSize(CHUNK_BYTES)} only` } : {}) };
       }
       let at: Place = { offset: 0, line: 0, column: 0 };
-      for (const span of hit.blocks ? spansAround(hit.blocks, size) : [{ start: 0, end: size }]) {
+      // An ignore-begin/-end pair can enclose far more than a span: with a directive in the file, decode every chunk with an anchor.
+      const spans = hit.blocks && !this.mentions(fd, size, DIRECTIVE) ? spansAround(hit.blocks, size) : [{ start: 0, end: size }];
+      for (const span of spans) {
         at = this.skipTo(fd, at, span.start);
         at = await this.decodeSpan(fd, at, span.end, onChunk);
       }
@@ -247,6 +249,22 @@ export class FileReader {
 
   private chunks(): Buffer {
     return (this.chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+  }
+
+  /** Whether `needle` occurs in the file's first `size` bytes, streamed through the block buffer. */
+  private mentions(fd: number, size: number, needle: Buffer): boolean {
+    const { block } = this;
+    let filled = 0;
+    for (let offset = 0; offset < size; ) {
+      const keep = Math.min(filled, needle.length - 1);
+      block.copy(block, 0, filled - keep, filled);
+      const read = readSync(fd, block, keep, Math.min(BLOCK_BYTES, size - offset), offset);
+      if (read === 0) break;
+      filled = keep + read;
+      if (block.subarray(0, filled).indexOf(needle) !== -1) return true;
+      offset += read;
+    }
+    return false;
   }
 
   /**
@@ -323,6 +341,9 @@ interface Place {
  */
 const BACK_BYTES = 80 << 10;
 const AHEAD_BYTES = OVERLAP_BYTES;
+/** The start of every inline directive (src/suppress.ts). */
+const DIRECTIVE = Buffer.from('jwt-guard-ignore');
+
 /** A span moves back to the line break before it when that is at most this far. */
 const SNAP_BYTES = 64 << 10;
 
