@@ -27,21 +27,19 @@ export function worthSharing(files: number, forced?: number): boolean {
   return Boolean(forced && forced > 1) || files >= MIN_FILES_PER_EXTRA_THREAD;
 }
 
-/** Adds one part's outcome into a running total. */
-export function add(total: FilesOutcome, part: FilesOutcome): void {
-  total.findings.push(...part.findings);
-  total.suppressed.push(...part.suppressed);
+/** Adds the counts and skipped files of a part (a whole outcome, or a run's first looks) into a running total. */
+function addCounts(total: FilesOutcome, part: Pick<FilesOutcome, 'skipped' | 'filesScanned' | 'bytesScanned' | 'binaryFiles'>): void {
   total.skipped.push(...part.skipped);
   total.filesScanned += part.filesScanned;
   total.bytesScanned += part.bytesScanned;
   total.binaryFiles += part.binaryFiles;
 }
 
-function addLooked(total: FilesOutcome, looked: Looked): void {
-  total.skipped.push(...looked.skipped);
-  total.filesScanned += looked.filesScanned;
-  total.bytesScanned += looked.bytesScanned;
-  total.binaryFiles += looked.binaryFiles;
+/** Adds one part's outcome into a running total. */
+export function add(total: FilesOutcome, part: FilesOutcome): void {
+  total.findings.push(...part.findings);
+  total.suppressed.push(...part.suppressed);
+  addCounts(total, part);
 }
 
 /**
@@ -58,6 +56,14 @@ class Analyst {
     private readonly out: FilesOutcome,
   ) {
     this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}) };
+  }
+
+  /** Takes the first look at files[start, end) on this thread, counts it, and analyses its hits. */
+  async lookAndAnalyse(files: readonly FileEntry[], start: number, end: number): Promise<Looked> {
+    const looked = lookAt(this.reader, files, start, end);
+    addCounts(this.out, looked);
+    for (const { index, hit } of looked.hits) await this.analyse(files[index]!, hit);
+    return looked;
   }
 
   async analyse(entry: FileEntry, hit: Hit): Promise<void> {
@@ -86,11 +92,7 @@ class Analyst {
  */
 export async function scanFiles(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
   const out = empty();
-  const reader = new FileReader(context.policy.files.maxFileSize);
-  const analyst = new Analyst(context, reader, out);
-  const looked = lookAt(reader, files, 0, files.length);
-  addLooked(out, looked);
-  for (const { index, hit } of looked.hits) await analyst.analyse(files[index]!, hit);
+  await new Analyst(context, new FileReader(context.policy.files.maxFileSize), out).lookAndAnalyse(files, 0, files.length);
   return out;
 }
 
@@ -132,10 +134,6 @@ export class ReadPool {
     });
   }
 
-  get size(): number {
-    return this.readers.length;
-  }
-
   async scan(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
     const out = empty();
     const maxFileSize = context.policy.files.maxFileSize;
@@ -145,14 +143,11 @@ export class ReadPool {
     const covered = new Uint8Array(files.length);
     const pending: Array<{ index: number; hit: Hit }> = [];
     let wake: (() => void) | undefined;
-    const take = (looked: Looked) => {
-      addLooked(out, looked);
-      covered.fill(1, looked.start, looked.end);
-    };
     for (const reader of live) {
       reader.onMessage = (message) => {
         if (message.type === 'looked') {
-          take(message.looked);
+          addCounts(out, message.looked);
+          covered.fill(1, message.looked.start, message.looked.end);
           pending.push(...message.looked.hits);
         } else {
           reader.finished = true; // done, or failed (its unreported runs are read again below)
@@ -162,8 +157,7 @@ export class ReadPool {
       reader.onStop = () => wake?.();
       reader.worker.postMessage(work);
     }
-    const reader = new FileReader(maxFileSize);
-    const analyst = new Analyst(context, reader, out);
+    const analyst = new Analyst(context, new FileReader(maxFileSize), out);
     const analysePending = async () => {
       while (pending.length > 0) {
         const { index, hit } = pending.shift()!;
@@ -171,9 +165,8 @@ export class ReadPool {
       }
     };
     for (let run = claim(next, files.length, work.threads); run; run = claim(next, files.length, work.threads)) {
-      const looked = lookAt(reader, files, run.start, run.end);
-      take(looked);
-      for (const { index, hit } of looked.hits) await analyst.analyse(files[index]!, hit);
+      await analyst.lookAndAnalyse(files, run.start, run.end);
+      covered.fill(1, run.start, run.end);
       await analysePending();
       await nextTurn(); // let the workers' messages in
     }
@@ -187,9 +180,8 @@ export class ReadPool {
     for (let start = covered.indexOf(0); start !== -1; start = covered.indexOf(0, start)) {
       let end = start;
       while (end < files.length && covered[end] === 0) end++;
-      const looked = lookAt(reader, files, start, end);
-      take(looked);
-      for (const { index, hit } of looked.hits) await analyst.analyse(files[index]!, hit);
+      await analyst.lookAndAnalyse(files, start, end);
+      covered.fill(1, start, end);
     }
     return out;
   }
