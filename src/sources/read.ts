@@ -141,6 +141,12 @@ function countLines(bytes: Buffer): number {
   return lines;
 }
 
+/** Where a text stands after `bytes`, given where it stood before them: lines before, and bytes since the last line break. */
+function advance(line: number, column: number, bytes: Buffer): { line: number; column: number } {
+  const lastBreak = bytes.lastIndexOf(10);
+  return lastBreak === -1 ? { line, column: column + bytes.length } : { line: line + countLines(bytes), column: bytes.length - lastBreak - 1 };
+}
+
 const isUtf16 = (head: Buffer) => (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
 
 export function decodeText(bytes: Buffer): string {
@@ -164,8 +170,10 @@ export class FileReader {
   /**
    * Streams a file through the block buffer, noting the blocks where an anchor fits. No
    * stat for a file that fits in one block (its read says its size); one for larger ones.
+   * `withText`: a hit that fits in one block comes decoded (a reading thread, which hands
+   * hits on bare, asks for none).
    */
-  look(entry: FileEntry): Look {
+  look(entry: FileEntry, withText = true): Look {
     let fd: number;
     try {
       fd = openSync(entry.absolute, 'r');
@@ -183,7 +191,10 @@ export class FileReader {
       const head = block.subarray(0, filled);
       if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
       if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
-      if (filled === size) return anchorIn(head, 0, filled) ? { kind: 'hit', bytes: size, text: head.toString('utf8') } : { kind: 'clean', bytes: size };
+      if (filled === size) {
+        if (!anchorIn(head, 0, filled)) return { kind: 'clean', bytes: size };
+        return withText ? { kind: 'hit', bytes: size, text: head.toString('utf8') } : { kind: 'hit', bytes: size };
+      }
       const blocks: number[] = [];
       let position = filled;
       for (;;) {
@@ -275,20 +286,18 @@ export class FileReader {
   private skipTo(fd: number, at: Place, target: number): Place {
     if (target <= at.offset) return at;
     const { block } = this;
-    let line = at.line;
-    let lastBreak = -1;
-    for (let offset = at.offset; offset < target; ) {
+    let { line, column } = at;
+    let offset = at.offset;
+    while (offset < target) {
       const read = readSync(fd, block, 0, Math.min(BLOCK_BYTES, target - offset), offset);
       if (read === 0) break;
-      const view = block.subarray(0, read);
-      for (let i = view.indexOf(10); i !== -1; i = view.indexOf(10, i + 1)) {
-        line++;
-        lastBreak = offset + i;
-      }
+      ({ line, column } = advance(line, column, block.subarray(0, read)));
       offset += read;
     }
-    if (lastBreak !== -1 && target - lastBreak - 1 <= SNAP_BYTES) return { offset: lastBreak + 1, line, column: 0 };
-    return { offset: target, line, column: lastBreak === -1 ? at.column + (target - at.offset) : target - lastBreak - 1 };
+    column += target - offset; // bytes the file no longer has, if it shrank meanwhile
+    // A line break in the gap, near enough: start at the line it ends.
+    if (line > at.line && column <= SNAP_BYTES) return { offset: target - column, line, column: 0 };
+    return { offset: target, line, column };
   }
 
   /** Reads [at, end) in overlapping chunks and decodes those with an anchor; returns the place where it stopped. */
@@ -309,9 +318,7 @@ export class FileReader {
       const windowStart = Math.max(0, length - OVERLAP_BYTES);
       const lineBreak = view.indexOf(10, windowStart);
       const cut = lineBreak !== -1 && lineBreak < length - 1 ? lineBreak + 1 : windowStart;
-      const lastBreak = view.lastIndexOf(10, cut - 1);
-      columnBase = lastBreak === -1 ? columnBase + cut : cut - lastBreak - 1;
-      lineBase += countLines(view.subarray(0, cut));
+      ({ line: lineBase, column: columnBase } = advance(lineBase, columnBase, view.subarray(0, cut)));
       const carried = length - cut;
       buffer.copy(buffer, 0, cut, length);
       const read = readSync(fd, buffer, carried, Math.min(CHUNK_BYTES - carried, end - stop), stop);
@@ -320,9 +327,7 @@ export class FileReader {
       length = carried + read;
       freshFrom = carried;
     }
-    const view = buffer.subarray(0, length);
-    const lastBreak = view.lastIndexOf(10);
-    return { offset: stop, line: lineBase + countLines(view), column: lastBreak === -1 ? columnBase + length : length - lastBreak - 1 };
+    return { offset: stop, ...advance(lineBase, columnBase, buffer.subarray(0, length)) };
   }
 }
 
