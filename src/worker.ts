@@ -15,11 +15,9 @@ port.once('message', (work: ReadWork) => {
     const next = new Int32Array(work.next);
     const files = unpackFiles(work);
     for (let run = claim(next, files.length, work.threads); run; run = claim(next, files.length, work.threads)) {
-      const looked = lookAt(reader, files, run.start, run.end);
       // Hits go back bare: the main thread reads each again when it comes to analyse it, so
       // a thread that reads faster than the main thread analyses never piles up their text.
-      for (const { hit } of looked.hits) delete hit.text;
-      port.postMessage({ type: 'looked', looked } satisfies FromReader);
+      port.postMessage({ type: 'looked', looked: lookAt(reader, files, run.start, run.end, false) } satisfies FromReader);
     }
     port.postMessage({ type: 'done' } satisfies FromReader);
   } catch (error) {

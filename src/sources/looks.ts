@@ -18,11 +18,11 @@ export interface Looked {
   hits: Array<{ index: number; hit: Hit }>;
 }
 
-/** Takes the first look at files[start, end): the read and pre-filter, the bulk of a scan's work. */
-export function lookAt(reader: FileReader, files: readonly FileEntry[], start: number, end: number): Looked {
+/** Takes the first look at files[start, end): the read and pre-filter, the bulk of a scan's work. `withText` as for FileReader.look. */
+export function lookAt(reader: FileReader, files: readonly FileEntry[], start: number, end: number, withText = true): Looked {
   const looked: Looked = { start, end, filesScanned: 0, bytesScanned: 0, binaryFiles: 0, skipped: [], hits: [] };
   for (let index = start; index < end; index++) {
-    const look = reader.look(files[index]!);
+    const look = reader.look(files[index]!, withText);
     switch (look.kind) {
       case 'clean':
         looked.filesScanned++;
