@@ -20,4 +20,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: '@actions/core', message: 'Only src/action/ may import @actions/core: the core is plain functions over plain data.' }] }],
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      // A spread into a call passes every item as an argument: a few hundred thousand overflow the stack.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression > SpreadElement', message: 'Spreading into a call overflows the stack on large arrays: use append() from src/util/arrays.ts, or a loop.' },
+        { selector: 'NewExpression > SpreadElement', message: 'Spreading into a call overflows the stack on large arrays: use a loop.' },
+      ],
+    },
+  },
 );

@@ -8,7 +8,7 @@ import { VERSION } from '../src/version.js';
 describe('the project', () => {
   it('scans itself clean with its own policy', async () => {
     let out = '';
-    const io: CliIo = { cwd: process.cwd(), env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, readStdin: async () => '' };
+    const io: CliIo = { cwd: process.cwd(), env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, stdin: () => [] };
     const code = await runCli(['scan', '--format', 'json', '--fail-on', 'note'], io);
     const report = JSON.parse(out);
     expect(report.findings).toEqual([]);

@@ -91,11 +91,11 @@ describe('redaction', () => {
       const outputs: Record<string, string> = {};
       for (const format of ['text', 'json', 'sarif']) {
         let out = '';
-        const io: CliIo = { cwd: repo.dir, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, readStdin: async () => '' };
+        const io: CliIo = { cwd: repo.dir, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, stdin: () => [] };
         await runCli(['scan', '--format', format, '--fail-on', 'none'], io);
         outputs[format] = out;
       }
-      const io: CliIo = { cwd: repo.dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '' };
+      const io: CliIo = { cwd: repo.dir, env: {}, stdout: { write: () => true }, stderr: { write: () => true }, stdin: () => [] };
       await runCli(['scan', '--write-baseline', 'baseline.json'], io);
       outputs.baseline = readFileSync(path.join(repo.dir, 'baseline.json'), 'utf8');
 

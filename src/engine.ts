@@ -2,26 +2,29 @@ import { createHash } from 'node:crypto';
 import { analyzeKey } from './analyze/keys.js';
 import { analyzeToken } from './analyze/tokens.js';
 import { tokenSummary } from './analyze/describe.js';
+import { fallbackFacts } from './analyze/fallback.js';
 import type { TrustedKeys } from './analyze/trusted.js';
+import { ScanBudget, type FileBudget, type WorkKind } from './budget.js';
 import { detect } from './detect/index.js';
+import { fingerprint } from './fingerprint.js';
 import type { Policy } from './policy/types.js';
 import { RULES } from './rules/index.js';
 import { inlineDirectives, inlineSuppression, suppressed, type Suppressor } from './suppress.js';
-import type { Artifact, Facts, Finding, SuppressedFinding, TextUnit } from './types.js';
+import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from './types.js';
 import { lineStarts, position } from './util/lines.js';
+import { append } from './util/arrays.js';
 
-/**
- * A finding's fingerprint: stable across runs and line moves, built from the rule id,
- * the path and the artifact's own digest (a public-key thumbprint or a one-way digest),
- * never from the secret itself.
- */
-export function fingerprint(ruleId: string, file: string, digest: string): string {
-  return createHash('sha256').update(`${ruleId}\0${file}\0${digest}`).digest('hex').slice(0, 32);
-}
+export { fingerprint };
 
 export async function analyzeArtifact(artifact: Artifact): Promise<Facts | undefined> {
   if (artifact.type === 'jwt' || artifact.type === 'jwe') return analyzeToken(artifact);
   return analyzeKey(artifact);
+}
+
+/** The kind of budgeted work analysing an artifact is: keys are read by node:crypto, symmetric JWKs also stretched for their digest; tokens are cheap. */
+function workOf(artifact: Artifact): WorkKind | undefined {
+  if (artifact.type === 'jwt' || artifact.type === 'jwe') return undefined;
+  return artifact.type === 'jwk' && artifact.json?.kty === 'oct' ? 'symmetric-key' : 'key';
 }
 
 /**
@@ -36,11 +39,21 @@ function publicFacts(artifact: Artifact, facts: Facts): Finding['artifact'] {
   return { ...base, ...rest };
 }
 
+/** What an error was, in words safe to print: its class and code, never its message (which may quote the content). */
+export function errorKind(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return typeof error;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? code : ''].filter(Boolean).join(' ');
+}
+
 export interface UnitResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
-  /** Why the unit was searched only in part (a hostile structure), if it was. */
-  incomplete?: string;
+  /**
+   * What could not be read or analysed completely (incomplete-scan findings to be), with
+   * the place in the unit where known. The caller turns them into findings.
+   */
+  gaps: SkippedFile[];
 }
 
 const NO_TRUSTED_KEYS: TrustedKeys = new Map();
@@ -52,28 +65,66 @@ export interface UnitContext {
   now?: number;
   /** For a chunk of a large file: where the chunk sits in the file, and where its new territory starts. */
   chunk?: { lineBase: number; columnBase: number; freshFrom: number };
+  /**
+   * The analysis budget of the file this unit belongs to (shared by its chunks). Without
+   * one the unit has a budget of its own, and its budget gaps are in the result.
+   */
+  budget?: FileBudget;
 }
 
+/**
+ * detect → analyze → rules → inline suppressions, for one text unit. Contained: an
+ * artifact whose analysis throws is still reported by what is known of it (see
+ * fallbackFacts), a rule that throws does not stop the other rules, and each failure is a
+ * gap at the artifact's place; nothing here throws for content.
+ */
 export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitContext = {}): Promise<UnitResult> {
   const trusted = context.trusted ?? NO_TRUSTED_KEYS;
   const now = context.now ?? Math.floor(Date.now() / 1000);
-  const { artifacts, incomplete } = detect(unit.text);
-  if (artifacts.length === 0) return { findings: [], suppressed: [], ...(incomplete ? { incomplete } : {}) };
-  const starts = lineStarts(unit.text);
+  const budget = context.budget ?? new ScanBudget().file(unit.path, unit.kind);
+  const gaps: SkippedFile[] = [];
+  const result: UnitResult = { findings: [], suppressed: [], gaps };
+  let detection;
+  try {
+    detection = detect(unit.text);
+  } catch (error) {
+    gaps.push({ file: unit.path, reason: 'analysis-failed', detail: `the detectors failed on this text (${errorKind(error)}), so none of it was searched`, unitKind: unit.kind });
+    return place(result, context);
+  }
+  const { artifacts } = detection;
+  const starts = artifacts.length > 0 || detection.gaps.length > 0 ? lineStarts(unit.text) : [0];
+  const gapAt = (offset: number, gap: Omit<SkippedFile, 'file' | 'line' | 'column'>) => gaps.push({ file: unit.path, ...position(starts, offset), unitKind: unit.kind, ...gap });
+  for (const gap of detection.gaps) gapAt(gap.offset, { reason: 'partly-scanned', detail: gap.detail });
   const findings: Finding[] = [];
   const freshFrom = context.chunk?.freshFrom ?? 0;
   for (const artifact of artifacts) {
     // In a chunk after the first, what ends in the carried-over part was reported by the previous chunk.
     if (artifact.span.end <= freshFrom) continue;
-    const facts = await analyzeArtifact(artifact);
+    const what = artifact.label ? `${artifact.type} (${artifact.label})` : artifact.type;
+    let facts: Facts | undefined;
+    try {
+      const work = workOf(artifact);
+      facts = work
+        ? await budget.once(work, `${artifact.type}\0${createHash('sha256').update(artifact.raw).digest('hex')}`, () => analyzeArtifact(artifact), () => fallbackFacts(artifact))
+        : await analyzeArtifact(artifact);
+    } catch (error) {
+      facts = fallbackFacts(artifact);
+      gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `the analysis of a ${what} failed (${errorKind(error)})${facts ? '; it is reported by what is known of it' : ''}`, subject: artifact.type });
+    }
     if (!facts) continue;
     const begin = position(starts, artifact.span.start);
     const end = position(starts, Math.max(artifact.span.start, artifact.span.end - 1));
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!rule.check || !setting || setting.severity === 'off') continue;
-      const context = { unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted, now };
-      const reports = await rule.check(context);
+      const ruleContext = { unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted, now, budget };
+      let reports;
+      try {
+        reports = await rule.check(ruleContext);
+      } catch (error) {
+        gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `rule ${rule.meta.id} could not judge a ${what} (${errorKind(error)}); the other rules did`, subject: artifact.type });
+        continue;
+      }
       for (const report of reports) {
         const severity = report.severity ?? setting.severity;
         if (severity === 'off') continue;
@@ -93,29 +144,37 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
       }
     }
   }
-  const ranges = inlineDirectives(unit.text);
-  const result: UnitResult = { findings: [], suppressed: [], ...(incomplete ? { incomplete } : {}) };
+  if (!context.budget) append(gaps, budget.gaps());
+  const ranges = findings.length > 0 ? inlineDirectives(unit.text) : [];
   for (const finding of findings) {
     const range = ranges.length > 0 ? inlineSuppression(finding, ranges) : undefined;
     if (range) result.suppressed.push(suppressed(finding, 'inline', range.reason));
     else result.findings.push(finding);
   }
-  if (context.chunk) {
-    // Inline directives were matched in the chunk's own lines; now place findings in the file.
-    const { lineBase, columnBase } = context.chunk;
-    for (const finding of [...result.findings, ...result.suppressed]) {
-      if (finding.line === 1) finding.column += columnBase;
-      if (finding.endLine === 1) finding.endColumn += columnBase;
-      finding.line += lineBase;
-      finding.endLine += lineBase;
-    }
+  return place(result, context);
+}
+
+/** For a chunk of a large file: inline directives were matched in the chunk's own lines; now place findings and gaps in the file. */
+function place(result: UnitResult, context: UnitContext): UnitResult {
+  if (!context.chunk) return result;
+  const { lineBase, columnBase } = context.chunk;
+  for (const finding of [...result.findings, ...result.suppressed]) {
+    if (finding.line === 1) finding.column += columnBase;
+    if (finding.endLine === 1) finding.endColumn += columnBase;
+    finding.line += lineBase;
+    finding.endLine += lineBase;
+  }
+  for (const gap of result.gaps) {
+    if (gap.line === undefined) continue;
+    if (gap.line === 1 && gap.column !== undefined) gap.column += columnBase;
+    gap.line += lineBase;
   }
   return result;
 }
 
 /** Applies the policy's ignore list and the baseline, in that order. */
 export function applySuppressors(findings: Finding[], suppressors: Suppressor[]): UnitResult {
-  const result: UnitResult = { findings: [], suppressed: [] };
+  const result: UnitResult = { findings: [], suppressed: [], gaps: [] };
   for (const finding of findings) {
     let hit: SuppressedFinding | undefined;
     for (const suppressor of suppressors) {

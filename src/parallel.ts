@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TrustedKeys } from './analyze/trusted.js';
-import { scanUnit } from './engine.js';
+import { errorKind, scanUnit } from './engine.js';
+import { ScanBudget } from './budget.js';
+import { append } from './util/arrays.js';
 import type { Policy } from './policy/types.js';
 import { fileMatchers, type FileEntry } from './sources/files.js';
 import { claim, lookAt, packFiles, type FromReader, type Hit, type Looked, type ReadWork } from './sources/looks.js';
@@ -12,10 +14,12 @@ export interface FilesContext {
   policy: Policy;
   trusted?: TrustedKeys;
   now?: number;
+  /** The scan's analysis budget and memo; a scan of files without one has a budget of its own. */
+  budget?: ScanBudget;
 }
 
 /** What scanning a set of files yields: a scan result without its duration. */
-export type FilesOutcome = Omit<ScanResult, 'durationMs'>;
+export type FilesOutcome = Omit<ScanResult, 'durationMs' | 'filesListed'>;
 
 export const empty = (): FilesOutcome => ({ findings: [], suppressed: [], skipped: [], filesScanned: 0, bytesScanned: 0, binaryFiles: 0 });
 
@@ -29,7 +33,7 @@ export function worthSharing(files: number, forced?: number): boolean {
 
 /** Adds the counts and skipped files of a part (a whole outcome, or a run's first looks) into a running total. */
 function addCounts(total: FilesOutcome, part: Pick<FilesOutcome, 'skipped' | 'filesScanned' | 'bytesScanned' | 'binaryFiles'>): void {
-  total.skipped.push(...part.skipped);
+  append(total.skipped, part.skipped);
   total.filesScanned += part.filesScanned;
   total.bytesScanned += part.bytesScanned;
   total.binaryFiles += part.binaryFiles;
@@ -37,8 +41,8 @@ function addCounts(total: FilesOutcome, part: Pick<FilesOutcome, 'skipped' | 'fi
 
 /** Adds one part's outcome into a running total. */
 export function add(total: FilesOutcome, part: FilesOutcome): void {
-  total.findings.push(...part.findings);
-  total.suppressed.push(...part.suppressed);
+  append(total.findings, part.findings);
+  append(total.suppressed, part.suppressed);
   addCounts(total, part);
 }
 
@@ -49,6 +53,7 @@ export function add(total: FilesOutcome, part: FilesOutcome): void {
 class Analyst {
   private isLog: ((relative: string) => boolean) | undefined;
   private readonly unitContext: { trusted?: TrustedKeys; now?: number };
+  private readonly budget: ScanBudget;
 
   constructor(
     private readonly context: FilesContext,
@@ -56,6 +61,7 @@ class Analyst {
     private readonly out: FilesOutcome,
   ) {
     this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}) };
+    this.budget = context.budget ?? new ScanBudget();
   }
 
   /** Takes the first look at files[start, end) on this thread, counts it, and analyses its hits. */
@@ -66,23 +72,35 @@ class Analyst {
     return looked;
   }
 
+  /**
+   * Decodes and analyses one file, chunk by chunk, within its share of the budget.
+   * Contained: a chunk whose analysis fails is a gap at that file, and the scan goes on.
+   */
   async analyse(entry: FileEntry, hit: Hit): Promise<void> {
     const { out, context } = this;
     this.isLog ??= fileMatchers(context.policy).isLog;
-    const kind = this.isLog(entry.relative) ? 'log' : 'file';
+    const kind = entry.kind ?? (this.isLog(entry.relative) ? 'log' : 'file');
+    const budget = this.budget.file(entry.relative, kind);
     const outcome = await this.reader.read(entry, hit, async (chunk) => {
-      const result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk });
-      out.findings.push(...result.findings);
-      out.suppressed.push(...result.suppressed);
-      if (result.incomplete) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: result.incomplete });
+      let result;
+      try {
+        result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk, budget });
+      } catch (error) {
+        out.skipped.push({ file: entry.relative, reason: 'analysis-failed', detail: `the analysis of the text from line ${chunk.lineBase + 1} failed (${errorKind(error)})`, line: chunk.lineBase + 1, unitKind: kind });
+        return;
+      }
+      append(out.findings, result.findings);
+      append(out.suppressed, result.suppressed);
+      append(out.skipped, result.gaps);
     });
+    append(out.skipped, budget.gaps());
     if (outcome.kind === 'skipped') {
-      out.skipped.push(outcome.skipped);
+      out.skipped.push({ ...outcome.skipped, unitKind: kind });
       return;
     }
     out.filesScanned++;
     out.bytesScanned += outcome.bytes;
-    if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly });
+    if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly, unitKind: kind });
   }
 }
 
@@ -148,7 +166,7 @@ export class ReadPool {
         if (message.type === 'looked') {
           addCounts(out, message.looked);
           covered.fill(1, message.looked.start, message.looked.end);
-          pending.push(...message.looked.hits);
+          append(pending, message.looked.hits);
         } else {
           reader.finished = true; // done, or failed (its unreported runs are read again below)
         }

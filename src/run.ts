@@ -14,7 +14,11 @@ import { scan } from './scan.js';
 import { runCheck } from './check/run.js';
 import type { CheckedToken } from './check/check.js';
 import type { Format, ScanSettings } from './settings.js';
-import type { ScanResult, SkippedFile, TextUnit } from './types.js';
+import type { ScanResult, SkippedFile } from './types.js';
+import type { FileEntry } from './sources/files.js';
+import { Spool } from './sources/spool.js';
+import { errorKind } from './engine.js';
+import { append } from './util/arrays.js';
 
 export interface ScanOutcome {
   policy: Policy;
@@ -24,30 +28,65 @@ export interface ScanOutcome {
   checked?: CheckedToken[];
 }
 
-/** Text from beyond the file tree (CI job logs), fetched once the policy is known. */
-export type ExtraSource = (policy: Policy) => Promise<{ units: TextUnit[]; skipped: SkippedFile[] }>;
+/** Text from beyond the file tree (CI job logs), fetched once the policy is known and written to the spool as it arrives. */
+export type ExtraSource = (policy: Policy, spool: Spool) => Promise<{ files: FileEntry[]; skipped: SkippedFile[] }>;
 
 /** Policy first (a bad one stops the run before any file is read), then the scan. */
 export async function runScan(settings: ScanSettings, extraSource?: ExtraSource): Promise<ScanOutcome> {
-  const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [settings.root, settings.base] });
+  const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [policyRoot(settings), settings.base] });
   const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
   const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
-  const extraUnits: TextUnit[] = settings.stdinLog !== undefined ? [{ path: '<stdin>', kind: 'log', text: settings.stdinLog }] : [];
-  const extra = extraSource ? await extraSource(policy) : { units: [], skipped: [] };
-  extraUnits.push(...extra.units);
-  const result = await scan({ root: settings.root, base: settings.base, scanFiles: settings.scanFiles, policy, trusted, ...(settings.parallel ? { parallel: settings.parallel } : {}), ...(baseline ? { baseline } : {}), extraUnits, extraSkipped: extra.skipped });
-  let checked: CheckedToken[] | undefined;
-  if (settings.tokens && settings.tokens.length > 0) {
-    checked = await runCheck(policy, { tokens: settings.tokens, base: settings.base, ...(settings.hmacSecret ? { hmacSecret: settings.hmacSecret } : {}) });
-    // A refused token is a finding like any other, and no baseline or inline comment can accept it.
-    result.findings.unshift(...checked.flatMap((c) => (c.failure ? [c.failure] : [])));
+  const spool = settings.stdinLog || extraSource ? new Spool() : undefined;
+  try {
+    const extraFiles: FileEntry[] = [];
+    const extraSkipped: SkippedFile[] = [];
+    if (settings.stdinLog && spool) {
+      // Standard input streams to a private file and is read like any file: bounded memory, whatever its size.
+      const spooled = await spool.write(settings.stdinLog(), policy.files.maxFileSize);
+      extraFiles.push({ absolute: spooled.file, relative: STDIN_PATH, kind: 'log' });
+      if (spooled.truncated) extraSkipped.push({ file: STDIN_PATH, reason: 'too-large', detail: `standard input is larger than files.maxFileSize: ${spooled.truncated}`, unitKind: 'log' });
+      if (spooled.failed !== undefined) extraSkipped.push({ file: STDIN_PATH, reason: 'unreadable', detail: `standard input broke off after ${spooled.bytes} bytes (${errorKind(spooled.failed)}); only that part was scanned`, unitKind: 'log' });
+    }
+    if (extraSource && spool) {
+      const extra = await extraSource(policy, spool);
+      append(extraFiles, extra.files);
+      append(extraSkipped, extra.skipped);
+    }
+    const result = await scan({
+      targets: settings.targets,
+      base: settings.base,
+      scanFiles: settings.scanFiles,
+      policy,
+      trusted,
+      ...(settings.parallel ? { parallel: settings.parallel } : {}),
+      ...(baseline ? { baseline } : {}),
+      extraFiles,
+      extraSkipped,
+    });
+    let checked: CheckedToken[] | undefined;
+    if (settings.tokens && settings.tokens.length > 0) {
+      checked = await runCheck(policy, { tokens: settings.tokens, base: settings.base, ...(settings.hmacSecret ? { hmacSecret: settings.hmacSecret } : {}) });
+      // A refused token is a finding like any other, and no baseline or inline comment can accept it.
+      result.findings = [...checked.flatMap((c) => (c.failure ? [c.failure] : [])), ...result.findings];
+    }
+    if (settings.writeBaseline) {
+      // Everything found now is accepted from here on: the new findings and those the old baseline held (never a gap: see baselineSuppressor).
+      const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')].filter((f) => f.ruleId !== 'incomplete-scan');
+      await writeFileAtomic(settings.writeBaseline, renderBaseline(accepted));
+    }
+    return { policy, result, summary: summarize(result, settings.failOn), ...(checked ? { checked } : {}) };
+  } finally {
+    spool?.remove();
   }
-  if (settings.writeBaseline) {
-    // Everything found now is accepted from here on: the new findings and those the old baseline held.
-    const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')];
-    await writeFileAtomic(settings.writeBaseline, renderBaseline(accepted));
-  }
-  return { policy, result, summary: summarize(result, settings.failOn), ...(checked ? { checked } : {}) };
+}
+
+/** The display path of standard input. */
+export const STDIN_PATH = '<stdin>';
+
+/** Where the policy is looked for first: the first target when it is a directory, else the repository root. */
+function policyRoot(settings: ScanSettings): string {
+  const first = settings.targets[0];
+  return first && !settings.targetsAreFiles?.[0] ? first : settings.base;
 }
 
 export function renderReport(format: Format, outcome: ScanOutcome, options: { colour: boolean }): string {

@@ -1,41 +1,43 @@
-import path from 'node:path';
+import picomatch from 'picomatch';
 import type { TrustedKeys } from './analyze/trusted.js';
 import type { Policy } from './policy/types.js';
 import { applySuppressors, scanUnit } from './engine.js';
-import { listFiles } from './sources/files.js';
+import { fileMatchers, globbable, listTargets, relativeTo, type FileEntry, type FileListing } from './sources/files.js';
+import { ScanBudget } from './budget.js';
+import { UserError } from './errors.js';
+import { incompleteFinding } from './rules/incomplete-scan.js';
+import { append } from './util/arrays.js';
 import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './parallel.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
-import { SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from './types.js';
+import { INCOMPLETE_REASONS, SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from './types.js';
 import { byCodeUnit } from './util/order.js';
 
 export interface ScanOptions {
-  /** Directory to scan. */
-  root: string;
-  /** Directory that reported paths, globs and fingerprints are relative to (the repository root); defaults to root. */
+  /** Directory to scan (when `targets` is not given). */
+  root?: string;
+  /** Files and directories to scan, absolute; every one must exist. */
+  targets?: string[];
+  /** Directory that reported paths, globs and fingerprints are relative to (the repository root); defaults to the root. */
   base?: string;
   policy: Policy;
   /** Production keys from the policy's `keys.trusted`, by thumbprint. */
   trusted?: TrustedKeys;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
-  /** Extra units to scan besides the files (stdin log, CI job logs, provided tokens). */
+  /** Extra units to scan besides the files (provided tokens, small texts). */
   extraUnits?: TextUnit[];
-  /** Extra sources' skipped entries (job logs still running or too large). */
+  /** Extra files that are not in the tree (standard input and CI job logs, spooled to temporary files), each with its kind and display path. */
+  extraFiles?: FileEntry[];
+  /** Extra sources' skipped entries and gaps (job logs still running, broken downloads). */
   extraSkipped?: SkippedFile[];
   /** The clock, in seconds since the epoch (tests fix it). */
   now?: number;
   /** Reading threads: the worker bundle (dist/<entry>/worker.js), and a forced count (JWT_GUARD_THREADS). */
   parallel?: { entry: URL; threads?: number };
-  /** False to scan only the extra units. */
+  /** False to scan only the extra units and files. */
   scanFiles?: boolean;
-}
-
-/** The scan root relative to the base, posix-style; '' when they are the same or the root lies outside the base. */
-export function pathPrefix(root: string, base: string | undefined): string {
-  if (!base) return '';
-  const relative = path.relative(path.resolve(base), path.resolve(root));
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return '';
-  return relative.split(path.sep).join('/');
+  /** The analysis budget (tests make it small). */
+  budget?: ScanBudget;
 }
 
 /** Orders findings most severe first, then by file and line. */
@@ -45,39 +47,88 @@ export function sortFindings<T extends Finding>(findings: T[]): T[] {
   );
 }
 
-/** The whole scan: list files, read, detect, analyze, apply rules and suppressions. */
+/**
+ * The whole scan: list files, read, detect, analyze, apply rules and suppressions. Fails
+ * closed: whatever was not read or analysed completely is an incomplete-scan finding, and
+ * a selection that reads nothing from paths that hold files is a usage error.
+ */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
   const { policy } = options;
-  const context: FilesContext = { policy, ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
-  const size = options.parallel && options.scanFiles !== false ? poolSize(options.parallel.threads) : 0;
+  const targets = options.targets ?? (options.root ? [options.root] : []);
+  const base = options.base ?? (targets.length === 1 ? targets[0]! : process.cwd());
+  const budget = options.budget ?? new ScanBudget();
+  const context: FilesContext = { policy, budget, ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
+  const listFilesToo = options.scanFiles !== false;
+  const size = options.parallel && listFilesToo ? poolSize(options.parallel.threads) : 0;
   const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;
   const total = empty();
+  let found = 0;
   try {
-    const listing = options.scanFiles === false ? { files: [], skipped: [] } : await listFiles(options.root, policy, pathPrefix(options.root, options.base));
-    total.skipped.push(...listing.skipped, ...(options.extraSkipped ?? []));
-    if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
-    else add(total, await scanFiles(listing.files, context));
+    const listing = listFilesToo ? await listTargets(targets, base, policy) : undefined;
+    if (listing) {
+      found = listing.unselected.found;
+      if (listing.files.length === 0 && found > 0) throw nothingSelected(listing, policy, targets.map((t) => relativeTo(base, t) || '.'));
+      append(total.skipped, listing.skipped);
+      if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
+      else add(total, await scanFiles(listing.files, context));
+    }
   } finally {
     await pool?.close();
   }
+  append(total.skipped, options.extraSkipped ?? []);
+  if (options.extraFiles && options.extraFiles.length > 0) add(total, await scanFiles(options.extraFiles, context));
   for (const unit of options.extraUnits ?? []) {
     total.bytesScanned += Buffer.byteLength(unit.text);
-    const result = await scanUnit(unit, policy, context);
-    total.findings.push(...result.findings);
-    total.suppressed.push(...result.suppressed);
+    const result = await scanUnit(unit, policy, { ...context, budget: budget.file(unit.path, unit.kind) });
+    append(total.findings, result.findings);
+    append(total.suppressed, result.suppressed);
+    append(total.skipped, result.gaps);
   }
 
+  // Gaps become incomplete-scan findings: the policy's ignore list may accept one (with a reason), a baseline never.
+  const { isLog } = fileMatchers(policy);
+  const skipped: SkippedFile[] = [];
+  for (const gap of total.skipped) {
+    if (!INCOMPLETE_REASONS.has(gap.reason)) {
+      skipped.push(gap);
+      continue;
+    }
+    const finding = incompleteFinding(policy, { ...gap, unitKind: gap.unitKind ?? (isLog(gap.file) ? 'log' : 'file') });
+    if (finding) total.findings.push(finding);
+  }
   const suppressors: Suppressor[] = [policySuppressor(policy.ignore)];
   if (options.baseline) suppressors.push(baselineSuppressor(options.baseline));
   const final = applySuppressors(total.findings, suppressors);
   return {
     findings: sortFindings(final.findings),
     suppressed: sortFindings([...total.suppressed, ...final.suppressed]),
-    skipped: total.skipped.sort((a, b) => byCodeUnit(a.file, b.file)),
+    skipped: skipped.sort((a, b) => byCodeUnit(a.file, b.file)),
+    ...(listFilesToo ? { filesListed: found } : {}),
     filesScanned: total.filesScanned,
     bytesScanned: total.bytesScanned,
     binaryFiles: total.binaryFiles,
     durationMs: Date.now() - started,
   };
+}
+
+/** The usage error for paths that hold files of which the policy selects none, naming the globs that removed them. */
+function nothingSelected(listing: FileListing, policy: Policy, targets: string[]): UserError {
+  const { unselected, skipped } = listing;
+  const examples = (paths: string[]) => paths.slice(0, 3).map((p) => `'${p}'`).join(', ');
+  const reasons: string[] = [];
+  if (unselected.notIncludedCount > 0) {
+    reasons.push(`files.include [${policy.files.include.join(', ')}] matches none of ${unselected.notIncludedCount} (such as ${examples(unselected.notIncluded)})`);
+  }
+  if (unselected.excludedCount > 0) {
+    const removing = policy.files.exclude.filter((glob) => unselected.excluded.some((p) => picomatch(glob, { dot: true })(globbable(p))));
+    reasons.push(`files.exclude [${(removing.length > 0 ? removing : policy.files.exclude).join(', ')}] removes ${unselected.excludedCount} (such as ${examples(unselected.excluded)})`);
+  }
+  const outside = skipped.filter((s) => s.reason === 'symlink-outside-root').length;
+  if (outside > 0) reasons.push(`${outside} ${outside === 1 ? 'is a link' : 'are links'} leading out of the repository, not followed`);
+  const paths = targets.length === 1 ? `'${targets[0]}'` : `the ${targets.length} paths given`;
+  return new UserError(
+    'ERR_NOTHING_SELECTED',
+    `nothing was read: ${paths} hold${targets.length === 1 ? 's' : ''} ${unselected.found} file${unselected.found === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of them: ${reasons.join('; ')}. A scan that reads nothing is not a pass: fix the globs, or scan other paths.`,
+  );
 }

@@ -23,6 +23,9 @@ export interface Span {
 
 export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public' | 'jwt' | 'jwe';
 
+/** What a finding is about: an artifact, or (for incomplete-scan) the content of a whole unit or a part of it. */
+export type SubjectType = ArtifactType | 'content';
+
 /** What a detector found: where, and the raw text. Never decides policy. */
 export interface Artifact {
   type: ArtifactType;
@@ -121,7 +124,7 @@ export interface Finding {
   message: string;
   fingerprint: string;
   unitKind: UnitKind;
-  artifact: { type: ArtifactType } & Record<string, unknown>;
+  artifact: { type: SubjectType } & Record<string, unknown>;
 }
 
 export type SuppressionKind = 'policy' | 'inline' | 'baseline';
@@ -132,18 +135,45 @@ export interface SuppressedFinding extends Finding {
   reason?: string;
 }
 
-export type SkipReason = 'too-large' | 'unreadable' | 'symlink-outside-root' | 'vanished' | 'job-running' | 'partly-scanned';
+/**
+ * Why a file or unit was not read, or not read completely. The first group is content
+ * that was passed over on purpose or is gone: listed, never a finding. The rest are gaps
+ * in what the scan read or analysed: each becomes an `incomplete-scan` finding, because
+ * a gate must never pass over what it did not read (see INCOMPLETE_REASONS).
+ */
+export type SkipReason =
+  | 'symlink-outside-root'
+  | 'symlink-not-followed'
+  | 'vanished'
+  | 'job-running'
+  | 'too-large'
+  | 'unreadable'
+  | 'partly-scanned'
+  | 'analysis-failed'
+  | 'budget'
+  | 'download-failed';
+
+export const INCOMPLETE_REASONS: ReadonlySet<SkipReason> = new Set(['too-large', 'unreadable', 'partly-scanned', 'analysis-failed', 'budget', 'download-failed']);
 
 export interface SkippedFile {
   file: string;
   reason: SkipReason;
   detail?: string;
+  /** Where in the file the gap starts, when it is a part of it (1-based). */
+  line?: number;
+  column?: number;
+  /** The kind of unit, when it is not a repository file (a log from stdin, a job log). */
+  unitKind?: UnitKind;
+  /** For a gap in the analysis of one artifact: its type. */
+  subject?: SubjectType;
 }
 
 export interface ScanResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   skipped: SkippedFile[];
+  /** Files the paths given hold (before the policy's selection); 0 when they are empty. */
+  filesListed?: number;
   /** Files read and searched. */
   filesScanned: number;
   bytesScanned: number;

@@ -95,7 +95,7 @@ describe('the Action', () => {
     try {
       const run = runAction(repo.dir, {});
       expect(run.status).toBe(1);
-      expect(run.stdout).toMatch(/^::error::jwt-guard: invalid policy:%0A {2}.*jwt-guard\.json:1:27: \/files\/maxFileSize: must be a number of bytes or a size such as '10MB'/m);
+      expect(run.stdout).toMatch(/^::error::jwt-guard: invalid policy:%0A {2}.*jwt-guard\.json:1:27: \/files\/maxFileSize: must be 'none', a number of bytes or a size such as '100MB'/m);
       expect(run.outputs).toEqual({});
     } finally {
       repo.cleanup();

@@ -27,7 +27,7 @@ describe('scan-job-logs', () => {
     try {
       const run = await runActionAsync(repo.dir, { 'scan-job-logs': 'true', 'github-token': 'ghs_test_token' }, env(api.url));
       expect(run.status).toBe(1);
-      expect(run.stdout).toContain('Read the logs of 3 completed jobs of run 7701; 1 not read (see skipped)');
+      expect(run.stdout).toContain('Read the logs of 3 completed jobs of run 7701; 1 not read completely (see the report)');
       expect(run.stdout).toMatch(/^::error title=jwt-guard token-in-log,file=job-logs\/run-7701\/deploy,line=2,/m);
       expect(run.stdout).toMatch(/^::error title=jwt-guard token-in-url,file=job-logs\/run-7701\/e2e,line=1,/m);
       expect(run.outputs.findings).toBe('3');

@@ -13,7 +13,7 @@ const files = { '.github/jwt-guard.json': policy, 'keys/jwks.json': JSON.stringi
 
 function io(cwd: string, stdin = '', env: NodeJS.ProcessEnv = {}) {
   let out = '';
-  const handle: CliIo = { cwd, env, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, readStdin: async () => stdin };
+  const handle: CliIo = { cwd, env, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, stdin: () => [stdin] };
   return { handle, out: () => out };
 }
 

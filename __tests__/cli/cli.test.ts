@@ -17,7 +17,7 @@ function io(cwd: string, stdin = '') {
     env: {},
     stdout: { write: (t: string) => (out += t), isTTY: false },
     stderr: { write: (t: string) => (err += t) },
-    readStdin: async () => stdin,
+    stdin: () => [stdin],
   };
   return { handle, out: () => out, err: () => err };
 }
@@ -176,9 +176,10 @@ describe('the bundled CLI (dist/cli/index.js)', () => {
         return { ...rest, summary: stable };
       };
       const one = report('1');
-      expect(one.findings.map((f: { file: string }) => f.file).sort()).toEqual([...Array.from({ length: 6 }, (_, i) => `keys/k${i}.pem`), 'new/untracked.pem']);
+      expect(one.findings.map((f: { file: string }) => f.file).sort()).toEqual(['big/too-large.txt', ...Array.from({ length: 6 }, (_, i) => `keys/k${i}.pem`), 'new/untracked.pem']);
+      expect(one.findings.find((f: { file: string }) => f.file === 'big/too-large.txt')).toMatchObject({ ruleId: 'incomplete-scan', severity: 'error', message: expect.stringContaining('over files.maxFileSize') });
       expect(one.suppressed.map((f: { file: string }) => f.file)).toEqual(['logs/huge.log']);
-      expect(one.skipped).toEqual([{ file: 'big/too-large.txt', reason: 'too-large', detail: expect.stringContaining('over files.maxFileSize') }]);
+      expect(one.skipped).toEqual([]);
       expect(one.summary.binaryFiles).toBe(20);
       expect(report('2')).toEqual(one);
       expect(report('3')).toEqual(one);

@@ -127,7 +127,7 @@ describe('encrypt-key and keygen', () => {
   function io(cwd: string, env: NodeJS.ProcessEnv = {}, stdin = '') {
     let out = '';
     let err = '';
-    const handle: CliIo = { cwd, env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, readStdin: async () => stdin };
+    const handle: CliIo = { cwd, env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, stdin: () => [stdin] };
     return { handle, out: () => out, err: () => err };
   }
 

@@ -22,7 +22,7 @@ describe('policy: defaults and presets', () => {
     try {
       const policy = loadPolicy({ searchRoots: [dir] });
       expect(policy.source).toBe('built-in recommended');
-      expect(policy.files).toEqual({ include: ['**'], exclude: ['**/node_modules/**'], logs: ['**/*.log', '**/logs/**'], maxFileSize: 10 * 1024 * 1024 });
+      expect(policy.files).toEqual({ include: ['**'], exclude: ['**/node_modules/**'], logs: ['**/*.log', '**/logs/**'], maxFileSize: Number.POSITIVE_INFINITY });
       expect(policy.rules['private-key']).toEqual({ severity: 'error', options: { encryptedSeverity: 'warning' } });
     } finally {
       cleanup();
@@ -100,7 +100,7 @@ describe('policy: errors say what and where', () => {
   it('explains a malformed size', () => {
     const [problem] = problems('{"files": {"maxFileSize": "ten megabytes"}}');
     expect(problem).toMatchObject({ pointer: '/files/maxFileSize' });
-    expect(problem!.message).toContain("a size such as '10MB'");
+    expect(problem!.message).toContain("a size such as '100MB'");
   });
 
   it('requires a reason and a target on every ignore entry', () => {

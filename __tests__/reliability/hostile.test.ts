@@ -24,7 +24,7 @@ function writeRepeated(file: string, piece: string, size: number, tail = ''): vo
 }
 
 describe('hostile files', () => {
-  it('a sparse 1 GB file is skipped and said so; a file of one 100 MB line is streamed in chunks', async () => {
+  it('a sparse 1 GB file over the cap is an incomplete-scan finding, binary without one; a file of one 100 MB line is streamed in chunks', async () => {
     const repo = tempTree({ 'ok/key.pem': key() });
     try {
       const fd = openSync(path.join(repo.dir, 'sparse.img'), 'w');
@@ -32,17 +32,23 @@ describe('hostile files', () => {
       closeSync(fd);
       writeRepeated(path.join(repo.dir, 'one-line.txt'), 'abcdefgh', 100 << 20, ` ${key().replace(/\n/g, '\\n')}`);
       const result = await scan({ root: repo.dir, policy: resolvePolicy({ files: { maxFileSize: '200MB' } }, 'test') });
-      expect(result.skipped).toEqual([{ file: 'sparse.img', reason: 'too-large', detail: '1.0 GB is over files.maxFileSize (200.0 MB)' }]);
-      expect(result.findings.map((f) => [f.file, f.line])).toEqual([
-        ['ok/key.pem', 1],
-        ['one-line.txt', 1],
+      expect(result.skipped).toEqual([]);
+      expect(result.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
+        ['private-key', 'ok/key.pem', 1],
+        ['private-key', 'one-line.txt', 1],
+        ['incomplete-scan', 'sparse.img', 1],
       ]);
+      expect(result.findings[2]!.message).toContain('1.0 GB is over files.maxFileSize (200.0 MB)');
+      // Without a cap (the default) the sparse file is read far enough to tell it is binary, and passed over.
+      const uncapped = await scan({ root: repo.dir, policy: resolvePolicy({}, 'test') });
+      expect(uncapped.findings.map((f) => f.file)).toEqual(['ok/key.pem', 'one-line.txt']);
+      expect(uncapped.binaryFiles).toBe(1);
     } finally {
       repo.cleanup();
     }
   });
 
-  it('deep nesting, huge numbers, a 10 MB PEM body, garbage base64 and invalid UTF-8 finish and stay quiet', async () => {
+  it('deep nesting, huge numbers, a 10 MB PEM body, garbage base64 and invalid UTF-8 finish; only the search cut short is reported', async () => {
     const repo = tempTree({
       'deep.json': `${'['.repeat(200_000)}${']'.repeat(200_000)}`,
       'deep-objects.json': `${'{"kty":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
@@ -54,8 +60,12 @@ describe('hostile files', () => {
     });
     try {
       const result = await scan({ root: repo.dir, policy: resolvePolicy({ files: { maxFileSize: '64MB' } }, 'test') });
-      expect(result.findings.map((f) => f.file)).toEqual(['real/key.pem']);
-      expect(result.skipped.filter((s) => s.reason !== 'partly-scanned')).toEqual([]);
+      expect(result.findings.map((f) => [f.ruleId, f.file])).toEqual([
+        ['incomplete-scan', 'deep-objects.json'],
+        ['private-key', 'real/key.pem'],
+      ]);
+      expect(result.findings[0]!.message).toMatch(/partly-scanned.*too many unbalanced objects around 'kty'/);
+      expect(result.skipped).toEqual([]);
     } finally {
       repo.cleanup();
     }

@@ -9,7 +9,7 @@ const production = k.keyPair({ type: 'ec', curve: 'P-256' }, true);
 const productionRsa = k.keyPair({ type: 'rsa', bits: 2048 }, true);
 const other = k.keyPair({ type: 'ec', curve: 'P-256' }, true);
 
-const settings = (root: string): ScanSettings => ({ root, base: root, scanFiles: true, format: 'json', failOn: 'error' });
+const settings = (root: string): ScanSettings => ({ targets: [root], base: root, scanFiles: true, format: 'json', failOn: 'error' });
 const policy = (trusted: string[]) => JSON.stringify({ keys: { trusted } });
 
 describe('live keys (keys.trusted)', () => {

@@ -99,8 +99,18 @@ describe('files: what is read', () => {
     try {
       const small = resolvePolicy({ files: { maxFileSize: 2048 } }, 'test');
       const result = await scan({ root: tree.dir, policy: small });
-      expect(result.skipped).toEqual([{ file: 'big.txt', reason: 'too-large', detail: '2.9 KB is over files.maxFileSize (2.0 KB)' }]);
-      expect(result.findings).toHaveLength(1);
+      // Over the policy's cap: not read, and an incomplete-scan finding at the rule's severity, never silence.
+      expect(result.skipped).toEqual([]);
+      expect(result.findings.map((f) => [f.ruleId, f.file, f.severity])).toEqual([
+        ['incomplete-scan', 'big.txt', 'error'],
+        ['private-key', 'small.txt', 'error'],
+      ]);
+      expect(result.findings[0]!.message).toContain('2.9 KB is over files.maxFileSize (2.0 KB)');
+      const lenient = resolvePolicy({ files: { maxFileSize: 2048 }, rules: { 'incomplete-scan': 'warning' } }, 'test');
+      expect((await scan({ root: tree.dir, policy: lenient })).findings.map((f) => [f.ruleId, f.severity])).toEqual([
+        ['private-key', 'error'],
+        ['incomplete-scan', 'warning'],
+      ]);
     } finally {
       tree.cleanup();
     }

@@ -1,4 +1,6 @@
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isInside } from '../sources/files.js';
 import { UserError } from '../errors.js';
 import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
 import { splitTokens } from '../check/run.js';
@@ -12,6 +14,8 @@ export interface JobLogSettings {
   repository: string;
   runId: number;
   apiUrl: string;
+  /** JWT_GUARD_STALL_MS: how long a download may go without data (default 30 s). */
+  stallMs?: number;
 }
 
 export interface ActionSettings {
@@ -35,14 +39,47 @@ function jobLogSettings(input: (name: string) => string, env: NodeJS.ProcessEnv)
   const runInput = input('run-id') || env.GITHUB_RUN_ID || '';
   if (!/^[1-9][0-9]{0,18}$/.test(runInput)) throw new UserError('ERR_INPUT', `input 'run-id' must be a workflow run id (digits), not '${runInput}'`);
   const repository = env.GITHUB_REPOSITORY ?? '';
-  return { token, repository, runId: Number(runInput), apiUrl: env.GITHUB_API_URL || 'https://api.github.com' };
+  const stall = env.JWT_GUARD_STALL_MS;
+  if (stall !== undefined && stall !== '' && !/^[1-9][0-9]{0,6}$/.test(stall)) throw new UserError('ERR_INPUT', `JWT_GUARD_STALL_MS must be a number of milliseconds, not '${stall}'`);
+  return { token, repository, runId: Number(runInput), apiUrl: env.GITHUB_API_URL || 'https://api.github.com', ...(stall ? { stallMs: Number(stall) } : {}) };
 }
 
-/** Resolves `value` against the workspace and refuses anything outside it (or outside RUNNER_TEMP, where allowed). */
-function insideWorkspace(value: string, input: string, workspace: string, extraRoots: string[] = []): string {
+/** The nearest existing directory at or above `file`, resolved through links. */
+function realAncestor(file: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      return realpathSync(dir);
+    } catch {
+      if (path.dirname(dir) === dir) return dir;
+    }
+  }
+}
+
+/**
+ * Resolves `value` against the workspace and refuses anything outside it (or outside
+ * RUNNER_TEMP, where allowed), after resolving links: a committed link `docs -> /etc`
+ * named as the path leads outside, and is refused. `mustExist` for inputs that are read;
+ * an output may not exist yet, and then its nearest existing directory must be inside.
+ */
+export function insideWorkspace(value: string, input: string, workspace: string, options: { extraRoots?: string[]; mustExist?: boolean } = {}): string {
   const resolved = path.resolve(workspace, value);
-  const allowed = [workspace, ...extraRoots].some((root) => resolved === root || resolved.startsWith(root + path.sep));
-  if (!allowed) throw new UserError('ERR_INPUT', `input '${input}' must be a path inside the workspace (${workspace}), not '${value}'`);
+  const roots = [workspace, ...(options.extraRoots ?? [])].map((root) => {
+    try {
+      return realpathSync(root);
+    } catch {
+      return root;
+    }
+  });
+  let real: string;
+  try {
+    real = realpathSync(resolved);
+  } catch {
+    if (options.mustExist) throw new UserError('ERR_INPUT', `input '${input}': '${value}' does not exist in the workspace`);
+    real = path.join(realAncestor(resolved), path.basename(resolved));
+  }
+  if (!roots.some((root) => isInside(root, real))) {
+    throw new UserError('ERR_INPUT', `input '${input}' must be a path inside the workspace (${workspace})${options.extraRoots?.length ? ' or RUNNER_TEMP' : ''}, links resolved, not '${value}'`);
+  }
   return resolved;
 }
 
@@ -51,7 +88,9 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const temp = env.RUNNER_TEMP ? [path.resolve(env.RUNNER_TEMP)] : [];
   const input = (name: string) => core.getInput(name).trim();
-  const root = insideWorkspace(input('path') || '.', 'path', workspace);
+  // One path or several, one per line: files or directories, each inside the workspace.
+  const paths = (input('path') || '.').split(/\r?\n/).map((p) => p.trim()).filter(Boolean);
+  const targets = paths.map((p) => insideWorkspace(p, 'path', workspace, { mustExist: true }));
   const policy = input('policy');
   const sarif = input('sarif-file');
   const baseline = input('baseline');
@@ -60,17 +99,18 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
   const hmacSecret = core.getInput('hmac-secret');
   return {
     scan: {
-      root,
+      targets,
+      targetsAreFiles: targets.map((t) => !statSync(t).isDirectory()),
       base: workspace,
       scanFiles: true,
       format: parseFormat(input('format') || 'text', "input 'format'"),
       failOn: parseFailOn(input('fail-on') || 'error', "input 'fail-on'"),
-      ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace) } : {}),
-      ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace) } : {}),
+      ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace, { mustExist: true }) } : {}),
+      ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace, { mustExist: true }) } : {}),
       ...(tokens.length > 0 ? { tokens } : {}),
       ...(hmacSecret ? { hmacSecret } : {}),
     },
-    ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, temp) } : {}),
+    ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, { extraRoots: temp }) } : {}),
     ...(jobLogs ? { jobLogs } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { readInputs } from './inputs.js';
 import { threadsFromEnv } from '../settings.js';
 import { checkResults, renderCheckText, splitTokens } from '../check/run.js';
 import { getOctokit } from '@actions/github';
-import { fetchJobLogs } from '../sources/job-logs.js';
+import { fetchJobLogs, JOB_LOG_MAX_BYTES } from '../sources/job-logs.js';
 
 export type ActionCore = Pick<
   typeof coreModule,
@@ -45,9 +45,19 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, worker
     const outcome = await runScan(
       settings.scan,
       jobLogs &&
-        (async (policy) => {
-          const logs = await fetchJobLogs({ octokit: getOctokit(jobLogs.token), repository: jobLogs.repository, runId: jobLogs.runId, apiUrl: jobLogs.apiUrl, maxBytes: policy.files.maxFileSize });
-          core.info(`Read the logs of ${logs.scanned} completed job${logs.scanned === 1 ? '' : 's'} of run ${jobLogs.runId}${logs.skipped.length > 0 ? `; ${logs.skipped.length} not read (see skipped)` : ''}.`);
+        (async (policy, spool) => {
+          const capped = policy.files.maxFileSize < JOB_LOG_MAX_BYTES;
+          const logs = await fetchJobLogs({
+            octokit: getOctokit(jobLogs.token),
+            repository: jobLogs.repository,
+            runId: jobLogs.runId,
+            apiUrl: jobLogs.apiUrl,
+            spool,
+            maxBytes: capped ? policy.files.maxFileSize : JOB_LOG_MAX_BYTES,
+            capName: capped ? 'files.maxFileSize' : 'the job-log cap',
+            ...(jobLogs.stallMs ? { stallMs: jobLogs.stallMs } : {}),
+          });
+          core.info(logLine(`Read the logs of ${logs.scanned} completed job${logs.scanned === 1 ? '' : 's'} of run ${jobLogs.runId}${logs.skipped.length > 0 ? `; ${logs.skipped.length} not read completely (see the report)` : ''}.`));
           return logs;
         }),
     );

@@ -1,3 +1,4 @@
+import { isoTime } from '../util/time.js';
 import type { KeyFacts, TokenFacts } from '../types.js';
 
 const ENCODING_NAMES: Record<KeyFacts['encoding'], string> = {
@@ -40,7 +41,7 @@ export function describeKey(facts: KeyFacts): string {
 }
 
 const text = (value: unknown, max = 80) => (typeof value === 'string' ? (value.length > max ? `${value.slice(0, max)}…` : value) : undefined);
-const time = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e11 ? new Date(value * 1000).toISOString().replace('.000Z', 'Z') : undefined);
+const time = (value: unknown) => (typeof value === 'number' ? isoTime(value) : undefined);
 
 /**
  * The non-secret facts of a token, for messages and reports: header members that name

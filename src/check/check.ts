@@ -9,6 +9,7 @@ import { headerProblems } from '../rules/insecure-header.js';
 import type { Finding, Severity, TokenFacts } from '../types.js';
 import { strictJsonObjectProblem } from '../util/json.js';
 import { keyResolver, type KeySources } from './keys.js';
+import { isoTime as iso } from '../util/time.js';
 
 export interface CheckedToken {
   /** 1-based position among the tokens given. */
@@ -20,7 +21,6 @@ export interface CheckedToken {
   failure?: Finding;
 }
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
 class Failure {

@@ -1,6 +1,5 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
@@ -14,9 +13,11 @@ import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
 import { renderReport, runScan, writeFileAtomic } from '../run.js';
 import { parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../settings.js';
-import { gitTopLevel } from '../sources/files.js';
+import { gitTopLevel, resolveTargets } from '../sources/files.js';
 import { VERSION } from '../version.js';
 import { failureLine } from '../report/summary.js';
+import { formatSize } from '../policy/size.js';
+import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 
 /** What the CLI may touch, injected so tests run it in-process. */
 export interface CliIo {
@@ -24,7 +25,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
-  readStdin(): Promise<string>;
+  /** Standard input, as a stream: read once, by one command. */
+  stdin(): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
   /** The running bundle, which re-enters as a scan worker; absent, scans use one thread. */
   workerEntry?: URL;
 }
@@ -34,7 +36,7 @@ export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const USAGE = `Usage: jwt-guard <command> [options]
 
 Commands:
-  scan [PATH]        Scan PATH (default: the current directory) for private keys
+  scan [PATH...]     Scan files and directories (default: the current directory) for keys and tokens
   check [TOKEN...]   Verify tokens against the policy and its trusted keys
   mint               Sign short-lived deployment tokens with an encrypted key
   encrypt-key        Encrypt a signing key for storage in a secret
@@ -136,21 +138,21 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
     'no-color': { type: 'boolean', default: false },
     color: { type: 'boolean', default: false },
   });
-  if (positionals.length > 1) throw new UserError('ERR_USAGE', `scan takes one PATH, got ${positionals.length}`);
   const resolve = (p: string) => path.resolve(io.cwd, p);
-  const root = resolve(positionals[0] ?? '.');
-  if (!existsSync(root)) throw new UserError('ERR_USAGE', `no such directory: ${positionals[0]}`);
+  const { targets, targetsAreFiles, base } = await resolveTargets(positionals, io.cwd, io.env);
+  const threads = threadsFromEnv(io.env);
   const settings: ScanSettings = {
-    root,
-    base: (await gitTopLevel(root, io.env)) ?? root,
+    targets,
+    targetsAreFiles,
+    base,
     scanFiles: !values['stdin-log'] || positionals.length > 0,
     format: parseFormat(values.format as string, '--format'),
     failOn: parseFailOn(values['fail-on'] as string, '--fail-on'),
     ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}),
     ...(values.baseline ? { baseline: resolve(values.baseline as string) } : {}),
     ...(values['write-baseline'] ? { writeBaseline: resolve(values['write-baseline'] as string) } : {}),
-    ...(values['stdin-log'] ? { stdinLog: await io.readStdin() } : {}),
-    ...(io.workerEntry ? { parallel: { entry: io.workerEntry, ...(threadsFromEnv(io.env) ? { threads: threadsFromEnv(io.env)! } : {}) } } : {}),
+    ...(values['stdin-log'] ? { stdinLog: () => io.stdin() } : {}),
+    ...(io.workerEntry ? { parallel: { entry: io.workerEntry, ...(threads ? { threads } : {}) } } : {}),
   };
   const outcome = await runScan(settings);
   const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));
@@ -198,10 +200,10 @@ async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const resolve = (p: string) => path.resolve(io.cwd, p);
   const format = parseFormat(values.format as string, '--format');
   let tokens = positionals;
-  if (values.file) tokens = [...tokens, ...splitTokens(await readInput(resolve(values.file as string), '--file'))];
-  if (positionals.length === 0 && !values.file) tokens = splitTokens(await io.readStdin());
+  if (values.file) tokens = [...tokens, ...splitTokens(await readInput(resolve(values.file as string), '--file', INPUT_LIMITS.tokens))];
+  if (positionals.length === 0 && !values.file) tokens = splitTokens(await readStdinText(io, INPUT_LIMITS.tokens, 'the tokens'));
   if (tokens.length === 0) throw new UserError('ERR_USAGE', 'check needs tokens: as arguments, with --file, or on standard input (one per line)');
-  const hmacSecret = values['hmac-secret-file'] ? (await readInput(resolve(values['hmac-secret-file'] as string), '--hmac-secret-file')).replace(/\r?\n$/, '') : io.env.JWT_GUARD_HMAC_SECRET;
+  const hmacSecret = values['hmac-secret-file'] ? (await readInput(resolve(values['hmac-secret-file'] as string), '--hmac-secret-file', INPUT_LIMITS.secret)).replace(/\r?\n$/, '') : io.env.JWT_GUARD_HMAC_SECRET;
   const base = (await gitTopLevel(io.cwd, io.env)) ?? io.cwd;
   const policy = loadPolicy({ ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}), searchRoots: [io.cwd, base] });
   const checked = await runCheck(policy, { tokens, base, ...(hmacSecret ? { hmacSecret } : {}) });
@@ -217,12 +219,26 @@ async function checkCommand(args: string[], io: CliIo): Promise<number> {
   return failures.length > 0 ? EXIT.findings : EXIT.clean;
 }
 
-async function readInput(file: string, option: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UserError('ERR_USAGE', `${option}: cannot read ${file} (${(error as { code?: string }).code ?? (error as Error).message})`);
+/**
+ * Reads a file named by an option: a regular file of bounded size. Messages name the
+ * option, never its value: a passphrase or a token pasted where a file name belongs must
+ * not be echoed.
+ */
+async function readInput(file: string, option: string, maxBytes: number = INPUT_LIMITS.key): Promise<string> {
+  return readRegularFile(file, { maxBytes, what: `${option} (the value given is not repeated, in case it is a secret)`, code: 'ERR_USAGE' });
+}
+
+/** Standard input, whole, for the small inputs commands take there (tokens, a key, a passphrase), up to `maxBytes`. */
+async function readStdinText(io: CliIo, maxBytes: number, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of io.stdin()) {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    total += data.length;
+    if (total > maxBytes) throw new UserError('ERR_USAGE', `${what} on standard input is larger than ${formatSize(maxBytes)}, more than it can be`);
+    chunks.push(data);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function readSecret(io: CliIo, file: unknown, variable: string, option: string): Promise<string | undefined> {
@@ -234,7 +250,7 @@ async function passphraseFor(io: CliIo, file: unknown, stdinAllowed: boolean): P
   const fromFileOrEnv = await readSecret(io, file, 'JWT_GUARD_KEY_PASSPHRASE', '--passphrase-file');
   if (fromFileOrEnv) return fromFileOrEnv;
   if (stdinAllowed) {
-    const first = (await io.readStdin()).split(/\r?\n/)[0] ?? '';
+    const first = (await readStdinText(io, INPUT_LIMITS.secret, 'the passphrase')).split(/\r?\n/)[0] ?? '';
     if (first) return first;
   }
   throw new UserError('ERR_USAGE', 'a passphrase is needed: --passphrase-file FILE, JWT_GUARD_KEY_PASSPHRASE, or standard input');
@@ -277,7 +293,7 @@ async function encryptKeyCommand(args: string[], io: CliIo): Promise<number> {
   const form = keyForm(values.form);
   if (!values['key-file']) throw new UserError('ERR_USAGE', 'encrypt-key needs --key-file FILE (or - for standard input)');
   const fromStdin = values['key-file'] === '-';
-  const text = fromStdin ? await io.readStdin() : await readInput(path.resolve(io.cwd, values['key-file'] as string), '--key-file');
+  const text = fromStdin ? await readStdinText(io, INPUT_LIMITS.key, 'the key') : await readInput(path.resolve(io.cwd, values['key-file'] as string), '--key-file');
   const passphrase = await passphraseFor(io, values['passphrase-file'], !fromStdin);
   if (/ENCRYPTED/.test(text) || /^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+\s*$/.test(text.trim())) throw new UserError('ERR_USAGE', 'the key is already encrypted');
   const { privateKey } = await openSigningKey(text, undefined, { allowPlainKey: true });

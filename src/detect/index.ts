@@ -1,7 +1,8 @@
 import type { Artifact } from '../types.js';
 import { detectArmored } from './pem.js';
 import { detectPpk } from './ppk.js';
-import { detectJwk } from './jwk.js';
+import { detectJwk, type SearchGap } from './jwk.js';
+import { append } from '../util/arrays.js';
 import { detectSshPublic } from './ssh-public.js';
 import { detectTokens } from './jwt.js';
 
@@ -13,8 +14,8 @@ export const MARKERS = /-----BEGIN |PuTTY-User-Key-File-|kty|ssh-|ecdsa-sha2-|ey
 
 export interface Detection {
   artifacts: Artifact[];
-  /** Why the search of this text stopped early, if it did. */
-  incomplete?: string;
+  /** Where a detector had to stop short on a hostile or unusual text. */
+  gaps: SearchGap[];
 }
 
 /** Runs every detector over a text, in order of position. Detectors find; they never judge. */
@@ -22,20 +23,20 @@ export function detectArtifacts(text: string): Artifact[] {
   return detect(text).artifacts;
 }
 
-/** As detectArtifacts, also saying when a detector had to stop early on a hostile text. */
+/** As detectArtifacts, also saying where a detector had to stop short on a hostile text. */
 export function detect(text: string): Detection {
-  if (!MARKERS.test(text)) return { artifacts: [] };
+  if (!MARKERS.test(text)) return { artifacts: [], gaps: [] };
   const artifacts: Artifact[] = [];
-  let incomplete: string | undefined;
-  if (text.includes('-----BEGIN ')) artifacts.push(...detectArmored(text));
-  if (text.includes('PuTTY-User-Key-File-')) artifacts.push(...detectPpk(text));
+  let gaps: SearchGap[] = [];
+  if (text.includes('-----BEGIN ')) append(artifacts, detectArmored(text));
+  if (text.includes('PuTTY-User-Key-File-')) append(artifacts, detectPpk(text));
   if (text.includes('kty')) {
     const jwk = detectJwk(text);
-    artifacts.push(...jwk.artifacts);
-    incomplete = jwk.incomplete;
+    append(artifacts, jwk.artifacts);
+    gaps = jwk.gaps;
   }
-  if (text.includes('ssh-') || text.includes('ecdsa-sha2-')) artifacts.push(...detectSshPublic(text));
-  if (text.includes('eyJ')) artifacts.push(...detectTokens(text));
+  if (text.includes('ssh-') || text.includes('ecdsa-sha2-')) append(artifacts, detectSshPublic(text));
+  if (text.includes('eyJ')) append(artifacts, detectTokens(text));
   artifacts.sort((a, b) => a.span.start - b.span.start);
-  return incomplete ? { artifacts, incomplete } : { artifacts };
+  return { artifacts, gaps };
 }

@@ -1,16 +1,26 @@
 import type { Artifact } from '../types.js';
 
 const KTY = /kty\\*["']?\s*[:=]/g;
+/** How far back from `kty` the object's `{` is looked for: first a short way, then (for a real-looking member) further. */
 const BACK_WINDOW = 16 << 10;
+const FAR_BACK_WINDOW = 64 << 10;
 const OBJECT_WINDOW = 64 << 10;
+/** `"kty": "RSA"` as a member is written (also escaped, or in single quotes): what makes a cut-short search a gap worth reporting. */
+const MEMBER_VALUE = /^\s*\\*["'](?:RSA|EC|OKP|oct)\\*["']/;
 
 /** Characters the brace matching may look at per text, beyond which the search stops (and says so). */
 export const jwkBudget = (text: string) => Math.max(8 << 20, text.length * 8);
 
+/** A place where the search could not finish, by offset in the text. */
+export interface SearchGap {
+  offset: number;
+  detail: string;
+}
+
 export interface JwkSearch {
   artifacts: Artifact[];
-  /** Set when the search stopped early: the text is hostile or too unusual to search in full. */
-  incomplete?: string;
+  /** Where the search stopped short: the text is hostile or too unusual to search in full. */
+  gaps: SearchGap[];
 }
 
 /**
@@ -18,52 +28,76 @@ export interface JwkSearch {
  * escaped inside a string, or written as a JavaScript/Python object literal. Each hit
  * is the smallest object that holds `kty`, parsed; the analysis decides what it is.
  * The brace matching has a work budget proportional to the text, so that thousands of
- * unbalanced `kty`s cannot make it quadratic.
+ * unbalanced `kty`s cannot make it quadratic. A `kty` written as a real member
+ * (`"kty": "RSA"`) whose object cannot be bounded within the search windows (padded past
+ * them, by accident or to hide a key) is a gap, reported, never silence.
  */
 export function detectJwk(text: string): JwkSearch {
   const artifacts: Artifact[] = [];
+  const gaps: SearchGap[] = [];
   let coveredUntil = -1;
   let budget = jwkBudget(text);
   KTY.lastIndex = 0;
   for (let match = KTY.exec(text); match; match = KTY.exec(text)) {
     if (match.index < coveredUntil) continue;
-    if (budget <= 0) return { artifacts, incomplete: `the search for JWKs stopped at offset ${match.index}: too many unbalanced objects around 'kty'` };
-    const start = enclosingObjectStart(text, match.index);
-    budget -= match.index - (start === -1 ? Math.max(0, match.index - BACK_WINDOW) : start);
-    if (start === -1) continue;
+    if (budget <= 0) {
+      gaps.push({ offset: match.index, detail: `the search for JWKs stopped here: too many unbalanced objects around 'kty' (a budget of ${jwkBudget(text)} characters looked at)` });
+      break;
+    }
+    const member = match[0].endsWith(':') && MEMBER_VALUE.test(text.slice(match.index + match[0].length, match.index + match[0].length + 24));
+    let back = enclosingObjectStart(text, match.index, BACK_WINDOW);
+    if (back.cut && member) {
+      budget -= BACK_WINDOW;
+      back = enclosingObjectStart(text, match.index, FAR_BACK_WINDOW);
+    }
+    const start = back.start;
+    budget -= match.index - (start === -1 ? Math.max(0, match.index - (member ? FAR_BACK_WINDOW : BACK_WINDOW)) : start);
+    if (start === -1) {
+      if (back.cut && member) gaps.push({ offset: match.index, detail: `a JWK member 'kty' whose object starts more than ${FAR_BACK_WINDOW >> 10} KiB before it, beyond the search window` });
+      continue;
+    }
     const end = matchingBrace(text, start);
     budget -= (end === -1 ? Math.min(text.length, start + OBJECT_WINDOW) : end) - start;
-    if (end === -1) continue;
+    if (end === -1) {
+      if (member && start + OBJECT_WINDOW < text.length) gaps.push({ offset: match.index, detail: `a JWK object larger than the ${OBJECT_WINDOW >> 10} KiB search window` });
+      continue;
+    }
     const raw = text.slice(start, end + 1);
     const json = parseObjectLiteral(raw);
     if (!json || typeof json.kty !== 'string') continue;
     artifacts.push({ type: 'jwk', span: { start, end: end + 1 }, raw, json });
     coveredUntil = end + 1;
   }
-  return { artifacts };
+  return { artifacts, gaps };
 }
 
-/** Walks back from `index` to the `{` that opens the object holding it, skipping strings and nested values. */
-function enclosingObjectStart(text: string, index: number): number {
+/**
+ * Walks back from `index` to the `{` that opens the object holding it, skipping strings
+ * and nested values. `cut` when the walk ran into the window's edge before the text's
+ * start, undecided.
+ */
+function enclosingObjectStart(text: string, index: number, window: number): { start: number; cut: boolean } {
   let depth = 0;
-  const stop = Math.max(0, index - BACK_WINDOW);
+  const stop = Math.max(0, index - window);
+  const none = { start: -1, cut: false };
   let from = index - 1;
   while (from >= 0 && (text[from] === '"' || text[from] === "'" || text[from] === '\\')) from--; // the quote opening `kty` itself
   for (let i = from; i >= stop; i--) {
     const c = text[i];
     if (c === '"' || c === "'") {
       const open = text.lastIndexOf(c, i - 1);
-      if (open === -1 || open < stop) return -1;
+      if (open === -1) return none;
+      if (open < stop) return { start: -1, cut: stop > 0 };
       i = open;
     } else if (c === '}' || c === ']') depth++;
     else if (c === '[') {
-      if (--depth < 0) return -1;
+      if (--depth < 0) return none;
     } else if (c === '{') {
-      if (depth === 0) return i;
+      if (depth === 0) return { start: i, cut: false };
       depth--;
     }
   }
-  return -1;
+  return { start: -1, cut: stop > 0 };
 }
 
 /** The `}` matching the `{` at `start`, aware of strings and escapes; -1 past the window. */

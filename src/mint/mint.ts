@@ -4,6 +4,7 @@ import { describeKeyObject } from '../analyze/public-key.js';
 import { analyzeToken } from '../analyze/tokens.js';
 import { checkTokens } from '../check/check.js';
 import { UserError } from '../errors.js';
+import { ScanBudget } from '../budget.js';
 import { formatDuration } from '../policy/duration.js';
 import type { Policy } from '../policy/types.js';
 import { judgeAlgorithm, keyRequirement } from '../rules/algorithms.js';
@@ -151,7 +152,7 @@ export async function mintTokens(policy: Policy, request: MintRequest): Promise<
   }
   for (const m of minted) {
     const facts = analyzeToken({ type: 'jwt', span: { start: 0, end: m.token.length }, raw: m.token })!;
-    const sensitive = await sensitiveClaim.check!({ facts, policy, severity: 'error', options: {}, unit: { path: '<mint>', kind: 'input', text: '' }, artifact: { type: 'jwt', span: { start: 0, end: 0 }, raw: '' }, trusted: new Map(), now });
+    const sensitive = await sensitiveClaim.check!({ facts, policy, severity: 'error', options: {}, unit: { path: '<mint>', kind: 'input', text: '' }, artifact: { type: 'jwt', span: { start: 0, end: 0 }, raw: '' }, trusted: new Map(), now, budget: new ScanBudget().file('<mint>', 'input') });
     if (policy.rules['sensitive-claim']?.severity !== 'off' && sensitive.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${sensitive[0]!.message.replace(/^JWT \(.*?\) /, 'the token ')}`);
   }
   return { tokens: minted, warnings };

@@ -90,7 +90,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       include: files.include ?? ['**'],
       exclude: files.exclude ?? [],
       logs: files.logs ?? [],
-      maxFileSize: parseSize(files.maxFileSize ?? '10MB'),
+      maxFileSize: parseSize(files.maxFileSize ?? 'none'),
     },
     algorithms: { allow: merged.algorithms?.allow ?? [], deny: merged.algorithms?.deny ?? [] },
     keys: {

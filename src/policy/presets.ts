@@ -21,7 +21,7 @@ export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
       include: ['**'],
       exclude: ['**/node_modules/**'],
       logs: ['**/*.log', '**/logs/**'],
-      maxFileSize: '10MB',
+      maxFileSize: 'none',
     },
     algorithms: {
       allow: [...SIGNING_ASYMMETRIC, ...SIGNING_HMAC, ...KEY_MANAGEMENT_ASYMMETRIC, ...KEY_MANAGEMENT_SYMMETRIC],

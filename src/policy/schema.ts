@@ -82,12 +82,13 @@ export function policySchema(): Record<string, unknown> {
         properties: {
           include: GLOBS('Globs, relative to the repository root, of files to scan. A file must match one.', ['**']),
           exclude: GLOBS('Globs of files never to scan.', ['**/node_modules/**']),
-          logs: GLOBS('Globs of files that are logs. The token rules (planned) report a token there as `token-in-log` rather than `committed-token`.', ['**/*.log', '**/logs/**']),
+          logs: GLOBS('Globs of files that are logs: a token there is reported as `token-in-log` rather than `committed-token`.', ['**/*.log', '**/logs/**']),
           maxFileSize: {
-            description: "Files larger than this are skipped and listed in the report, never silently. A number of bytes or a size such as '10MB' (binary units).",
-            default: '10MB',
-            'x-hint': "a number of bytes or a size such as '10MB'",
+            description: "Largest text file to read: a number of bytes, a size such as '100MB' (binary units), or 'none' (the default: text is read in bounded chunks, so no size needs a cap). A larger file is not read and is reported as an incomplete-scan finding, never skipped silently.",
+            default: 'none',
+            'x-hint': "'none', a number of bytes or a size such as '100MB'",
             anyOf: [
+              { const: 'none' },
               { type: 'integer', minimum: 1 },
               { type: 'string', pattern: SIZE_PATTERN },
             ],

@@ -4,8 +4,9 @@ const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 102
 
 export const SIZE_PATTERN = '^[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?(i?[bB])?|[bB])$';
 
-/** Parses a size such as `10MB`, `512 KiB` or `1048576` into bytes (binary units: 1 KB = 1024 B). */
+/** Parses a size such as `10MB`, `512 KiB` or `1048576` into bytes (binary units: 1 KB = 1024 B); `none` is no limit (Infinity). */
 export function parseSize(value: string | number): number {
+  if (value === 'none') return Number.POSITIVE_INFINITY;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) throw new UserError('ERR_SIZE', `invalid size ${value}: must be a non-negative number of bytes`);
     return Math.floor(value);

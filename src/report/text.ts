@@ -34,6 +34,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     lines.push(`${paint('yellow', 'skipped')} ./${safeText(skip.file)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
   }
   if (result.skipped.length > 0) lines.push('');
+  if (result.filesListed === 0) lines.push('nothing to scan: the paths given hold no files', '');
   const scanned = scannedLine(summary);
   const extras = [suppressedLine(summary), summary.binaryFiles ? `${summary.binaryFiles} binary files not searched` : '', summary.skippedFiles ? `${summary.skippedFiles} skipped` : '']
     .filter(Boolean)

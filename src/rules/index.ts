@@ -8,6 +8,7 @@ import { missingClaim } from './missing-claim.js';
 import { insecureHeader } from './insecure-header.js';
 import { sensitiveClaim } from './sensitive-claim.js';
 import { weakSecret } from './weak-secret.js';
+import { incompleteScan } from './incomplete-scan.js';
 import { tokenAudience, tokenExpired, tokenIssuer, tokenSignature, tokenType } from './verification.js';
 
 /** Every rule, in the order they are reported in SARIF and the README. Adding a rule: one file, one entry here. */
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   tokenIssuer,
   tokenAudience,
   tokenType,
+  incompleteScan,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));

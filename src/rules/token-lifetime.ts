@@ -1,8 +1,8 @@
 import { describeToken } from '../analyze/describe.js';
 import { formatDuration } from '../policy/duration.js';
 import type { Rule } from './types.js';
+import { isoTime as iso } from '../util/time.js';
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 
 /** No exp, or a life (iat to exp, else now to exp) beyond tokens.maxLifetime. */
 export const tokenLifetime: Rule = {

@@ -1,4 +1,5 @@
 import type { TrustedKeys } from '../analyze/trusted.js';
+import type { FileBudget } from '../budget.js';
 import type { Policy } from '../policy/types.js';
 import type { Artifact, Facts, Severity, SeverityLevel, TextUnit } from '../types.js';
 
@@ -35,6 +36,8 @@ export interface RuleContext {
   trusted: TrustedKeys;
   /** The scan's clock, in seconds since the epoch (injected so expiry is testable). */
   now: number;
+  /** The file's share of the analysis budget, and the scan's memo: expensive work goes through it. */
+  budget: FileBudget;
 }
 
 export interface RuleReport {

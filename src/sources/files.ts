@@ -4,8 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { UserError } from '../errors.js';
 import type { Policy } from '../policy/types.js';
-import type { SkippedFile } from '../types.js';
+import type { SkippedFile, UnitKind } from '../types.js';
 
 const run = promisify(execFile);
 
@@ -16,6 +17,8 @@ export interface FileEntry {
   relative: string;
   /** Listed from git's index: it may have been deleted in the work tree, which is no news. */
   tracked?: true;
+  /** The kind of unit it is, when not decided by the policy's log globs (standard input and job logs, spooled to files). */
+  kind?: UnitKind;
 }
 
 export interface FileListing {
@@ -23,7 +26,25 @@ export interface FileListing {
   skipped: SkippedFile[];
   /** How the list was made: `git` (tracked + untracked, not ignored) or `walk`. */
   via: 'git' | 'walk';
+  /** What the policy's globs removed: paths found but not selected, for saying why nothing was read. */
+  unselected: Unselected;
 }
+
+/** Paths found but not selected by the policy: how many, and a few of each kind. */
+export interface Unselected {
+  /** Paths found (before selection), the `.git` directory aside. */
+  found: number;
+  /** Not matched by files.include. */
+  notIncluded: string[];
+  notIncludedCount: number;
+  /** Matched by files.include, then removed by files.exclude. */
+  excluded: string[];
+  excludedCount: number;
+}
+
+const SAMPLES = 20;
+
+export const noneUnselected = (): Unselected => ({ found: 0, notIncluded: [], notIncludedCount: 0, excluded: [], excludedCount: 0 });
 
 /**
  * Globs match any character but a line break, and file names may hold them: match a
@@ -48,6 +69,12 @@ export function fileMatchers(policy: Policy) {
       const subject = globbable(relative);
       return include(subject) && !exclude(subject);
     },
+    /** Why a path is not selected: 'include' (no include glob matches), 'exclude', or undefined when it is selected. */
+    unselected: (relative: string): 'include' | 'exclude' | undefined => {
+      const subject = globbable(relative);
+      if (!include(subject)) return 'include';
+      return exclude(subject) ? 'exclude' : undefined;
+    },
     isLog: (relative: string) => logs(globbable(relative)),
   };
 }
@@ -69,26 +96,34 @@ type Sink = (file: string, type: 'file' | 'link' | 'unknown', tracked: boolean) 
  */
 export async function listFiles(root: string, policy: Policy, prefix = '', env: NodeJS.ProcessEnv = process.env): Promise<FileListing> {
   const rootReal = await fs.realpath(root);
-  const { selected } = fileMatchers(policy);
+  const { unselected: why } = fileMatchers(policy);
   const files: FileEntry[] = [];
   const skipped: SkippedFile[] = [];
+  const unselected = noneUnselected();
   // Paths from git or the walk are unique: only links can lead to a file twice.
   const later: Array<{ absolute: string; relative: string }> = [];
   const head = rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep;
   const native = path.sep === '/' ? (p: string) => p : (p: string) => p.split('/').join(path.sep);
   const take: Sink = (file, type, tracked) => {
     const relative = prefix ? `${prefix}/${file}` : file;
-    if (file.startsWith('.git/') || !selected(relative)) return;
+    if (file.startsWith('.git/')) return;
+    unselected.found++;
+    const removed = why(relative);
+    if (removed) {
+      noteUnselected(unselected, removed, relative);
+      return;
+    }
     const absolute = head + native(file);
     if (type === 'file') files.push(tracked ? { absolute, relative, tracked: true } : { absolute, relative });
     else later.push({ absolute, relative });
   };
   let via: FileListing['via'] = 'git';
-  if (!(mightBeInGit(rootReal, env) && (await gitFiles(rootReal, take)))) {
-    walk(rootReal, take);
+  const unreadable = (relative: string, error: unknown) => skipped.push(unreadableDirectory(prefix ? `${prefix}/${relative}` : relative, error));
+  if (!(mightBeInGit(rootReal, env) && (await gitFiles(rootReal, take, unreadable)))) {
+    walk(rootReal, take, unreadable);
     via = 'walk';
   }
-  if (later.length === 0) return { files, skipped, via };
+  if (later.length === 0) return { files, skipped, via, unselected };
   // Links and paths of unknown type after the plain files, so that a file reached both
   // directly and through a link is reported under its own path, once.
   const listed = new Set(files.map((f) => f.absolute));
@@ -121,8 +156,25 @@ export async function listFiles(root: string, policy: Policy, prefix = '', env: 
     }
     if (stat.isFile()) add(target, relative);
   }
-  return { files, skipped, via };
+  return { files, skipped, via, unselected };
 }
+
+export function noteUnselected(unselected: Unselected, removed: 'include' | 'exclude', relative: string): void {
+  if (removed === 'include') {
+    if (unselected.notIncluded.length < SAMPLES) unselected.notIncluded.push(relative);
+    unselected.notIncludedCount++;
+  } else {
+    if (unselected.excluded.length < SAMPLES) unselected.excluded.push(relative);
+    unselected.excludedCount++;
+  }
+}
+
+/** A directory the walk could not list: its files would go unread, so it is a gap (incomplete-scan), not silence. */
+function unreadableDirectory(relative: string, error: unknown): SkippedFile {
+  return { file: relative || '.', reason: 'unreadable', detail: `the directory cannot be listed (${errorCode(error) ?? 'error'}), so its files were not read` };
+}
+
+const errorCode = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined);
 
 /** The top directory of the git work tree holding `dir`, or undefined outside one. */
 export async function gitTopLevel(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
@@ -156,15 +208,26 @@ function mightBeInGit(dir: string, env: NodeJS.ProcessEnv): boolean {
  * not asked for (that costs git an lstat per file); the reader passes over them.
  * False when git cannot list the tree, and nothing has been put in the sink.
  */
-async function gitFiles(root: string, take: Sink): Promise<boolean> {
+async function gitFiles(root: string, take: Sink, unreadable: (relativeDir: string, error: unknown) => void): Promise<boolean> {
   let staged: string[];
   let others: string[];
+  let warnings: string;
   try {
     // Outside a work tree (or in .git) ls-files fails, and the walk takes over: no separate rev-parse.
-    const list = async (args: string[]) => (await run('git', [...GIT, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'buffer' })).stdout.toString('utf8').split('\0');
-    [staged, others] = await Promise.all([list(['--stage']), list(['--others', '--exclude-standard'])]);
+    const list = async (args: string[]) => {
+      const { stdout, stderr } = await run('git', [...GIT, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: 'buffer' });
+      return { paths: stdout.toString('utf8').split('\0'), stderr: stderr.toString('utf8') };
+    };
+    const [a, b] = await Promise.all([list(['--stage']), list(['--others', '--exclude-standard'])]);
+    staged = a.paths;
+    others = b.paths;
+    warnings = b.stderr;
   } catch {
     return false; // no git, not a work tree, or git refuses (e.g. dubious ownership): walk instead
+  }
+  // git lists untracked files by walking the tree, and only warns about a directory it cannot open.
+  for (const match of warnings.matchAll(/could not open directory '([^'\n]*)': ([^\n]*)/g)) {
+    unreadable(match[1]!.replace(/\/$/, ''), { code: match[2]!.trim() });
   }
   let previous = '';
   for (const line of staged) {
@@ -187,12 +250,13 @@ async function gitFiles(root: string, take: Sink): Promise<boolean> {
  * round trips than they block. Paths are built by concatenation, not path.join: the
  * names come from readdir and need no normalising.
  */
-function walk(root: string, take: Sink): void {
+function walk(root: string, take: Sink, unreadable: (relativeDir: string, error: unknown) => void): void {
   const visit = (dir: string, relativeDir: string, rules: Array<{ base: string; ig: Ignore }>) => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (error) {
+      unreadable(relativeDir, error);
       return;
     }
     let here = rules;
@@ -227,4 +291,129 @@ function walk(root: string, take: Sink): void {
     }
   };
   visit(root, '', []);
+}
+
+/** Whether `target` is `root` or lies inside it (both absolute and resolved). */
+export function isInside(root: string, target: string): boolean {
+  return target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** `file` relative to `base`, with forward slashes. */
+export function relativeTo(base: string, file: string): string {
+  return path.relative(base, file).split(path.sep).join('/');
+}
+
+/**
+ * Lists what the scan targets name: each directory as listFiles does (git-aware), each
+ * file by itself, with the same policy selection, paths relative to `base`, and each file
+ * once however many targets reach it. A named link is followed only to a regular file
+ * inside `base`.
+ */
+export async function listTargets(targets: readonly string[], base: string, policy: Policy, env: NodeJS.ProcessEnv = process.env): Promise<FileListing> {
+  const baseReal = await fs.realpath(base);
+  const { unselected: why } = fileMatchers(policy);
+  const total: FileListing = { files: [], skipped: [], via: 'walk', unselected: noneUnselected() };
+  const seen = new Set<string>();
+  const addFile = (entry: FileEntry) => {
+    if (seen.has(entry.absolute)) return;
+    seen.add(entry.absolute);
+    total.files.push(entry);
+  };
+  for (const target of targets) {
+    const stat = await fs.lstat(target);
+    if (stat.isDirectory()) {
+      const listing = await listFiles(target, policy, directoryPrefix(target, base), env);
+      if (listing.via === 'git') total.via = 'git';
+      for (const entry of listing.files) addFile(entry);
+      for (const skip of listing.skipped) total.skipped.push(skip);
+      const { unselected } = listing;
+      total.unselected.found += unselected.found;
+      for (const relative of unselected.notIncluded) noteUnselected(total.unselected, 'include', relative);
+      for (const relative of unselected.excluded) noteUnselected(total.unselected, 'exclude', relative);
+      total.unselected.notIncludedCount += unselected.notIncludedCount - unselected.notIncluded.length;
+      total.unselected.excludedCount += unselected.excludedCount - unselected.excluded.length;
+      continue;
+    }
+    const relative = relativeTo(base, target);
+    total.unselected.found++;
+    const removed = why(relative);
+    if (removed) {
+      noteUnselected(total.unselected, removed, relative);
+      continue;
+    }
+    let absolute = target;
+    if (stat.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = await fs.realpath(target);
+      } catch (error) {
+        total.skipped.push({ file: relative, reason: 'unreadable', detail: `the link cannot be followed (${errorCode(error) ?? 'error'})` });
+        continue;
+      }
+      if (!isInside(baseReal, real)) {
+        total.skipped.push({ file: relative, reason: 'symlink-outside-root', detail: 'links outside the repository; not followed' });
+        continue;
+      }
+      absolute = real;
+    }
+    const real = absolute === target ? stat : await fs.stat(absolute);
+    if (!real.isFile()) {
+      total.skipped.push({ file: relative, reason: 'unreadable', detail: 'not a regular file' });
+      continue;
+    }
+    addFile({ absolute, relative });
+  }
+  return total;
+}
+
+/** The scan root relative to the base, posix-style; '' when they are the same or the root lies outside the base. */
+export function directoryPrefix(root: string, base: string | undefined): string {
+  if (!base) return '';
+  const relative = path.relative(path.resolve(base), path.resolve(root));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return '';
+  return relative.split(path.sep).join('/');
+}
+
+export interface ResolvedTargets {
+  /** Absolute paths, each existing. */
+  targets: string[];
+  targetsAreFiles: boolean[];
+  /** The directory reported paths are relative to: the repository root the targets share, else their nearest common directory. */
+  base: string;
+}
+
+/**
+ * Resolves the paths a user names (files or directories, in or out of git) against
+ * `cwd`. A path that does not exist is a usage error naming it. The base is the git top
+ * level they share; outside git, a single directory is its own base, and otherwise the
+ * nearest directory that holds them all.
+ */
+export async function resolveTargets(paths: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedTargets> {
+  const targets: string[] = [];
+  const targetsAreFiles: boolean[] = [];
+  const tops: string[] = [];
+  for (const given of paths.length > 0 ? paths : ['.']) {
+    const absolute = path.resolve(cwd, given);
+    let stat;
+    try {
+      stat = await fs.stat(absolute);
+    } catch (error) {
+      throw new UserError('ERR_USAGE', `cannot scan '${given}': ${errorCode(error) === 'ENOENT' ? 'no such file or directory' : `it cannot be read (${errorCode(error) ?? 'error'})`}`);
+    }
+    const isFile = !stat.isDirectory();
+    targets.push(absolute);
+    targetsAreFiles.push(isFile);
+    const dir = isFile ? path.dirname(absolute) : absolute;
+    tops.push((await gitTopLevel(dir, env)) ?? dir);
+  }
+  return { targets, targetsAreFiles, base: commonDirectory(tops) };
+}
+
+/** The deepest directory that is or holds each of `dirs` (absolute). */
+function commonDirectory(dirs: readonly string[]): string {
+  let common = dirs[0]!;
+  for (const dir of dirs.slice(1)) {
+    while (!isInside(common, dir)) common = path.dirname(common);
+  }
+  return common;
 }

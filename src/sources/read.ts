@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileEntry } from './files.js';
 import type { SkippedFile } from '../types.js';
 import { formatSize } from '../policy/size.js';
@@ -132,8 +132,17 @@ export type ReadOutcome = { kind: 'text'; bytes: number; partly?: string } | { k
 function trouble(file: string, error: unknown): SkippedFile {
   const code = (error as { code?: string }).code;
   if (code === 'ENOENT') return { file, reason: 'vanished', detail: 'removed while the scan ran' };
-  return { file, reason: 'unreadable', detail: code ?? (error as Error).message };
+  if (code === 'ELOOP') return { file, reason: 'symlink-not-followed', detail: 'listed as a file, but it is a link now: not followed (a target inside the repository is scanned under its own path)' };
+  return { file, reason: 'unreadable', detail: code ?? (error as Error).name };
 }
+
+/**
+ * How files are opened: never through a link (a tracked file replaced by a link to
+ * `/dev/zero` or out of the repository is not followed; the listing resolves the links it
+ * lists), and never blocking (a FIFO where a file was fails its read at once instead of
+ * hanging the scan).
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 function countLines(bytes: Buffer): number {
   let lines = 0;
@@ -176,7 +185,7 @@ export class FileReader {
   look(entry: FileEntry, withText = true): Look {
     let fd: number;
     try {
-      fd = openSync(entry.absolute, 'r');
+      fd = openSync(entry.absolute, OPEN_FLAGS);
     } catch (error) {
       if (entry.tracked && (error as { code?: string }).code === 'ENOENT') return { kind: 'gone' };
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
@@ -231,7 +240,7 @@ export class FileReader {
     }
     let fd: number;
     try {
-      fd = openSync(entry.absolute, 'r');
+      fd = openSync(entry.absolute, OPEN_FLAGS);
     } catch (error) {
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     }

@@ -1,3 +1,4 @@
+import { append } from './arrays.js';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 export interface DuplicateKey {
@@ -18,10 +19,10 @@ export function duplicateKeys(node: Node, pointer = ''): DuplicateKey[] {
       const childPointer = `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (seen.has(name)) found.push({ pointer: childPointer, offset: key.offset, name });
       seen.add(name);
-      if (value) found.push(...duplicateKeys(value, childPointer));
+      if (value) append(found, duplicateKeys(value, childPointer));
     }
   } else if (node.type === 'array') {
-    (node.children ?? []).forEach((child, index) => found.push(...duplicateKeys(child, `${pointer}/${index}`)));
+    (node.children ?? []).forEach((child, index) => append(found, duplicateKeys(child, `${pointer}/${index}`)));
   }
   return found;
 }
