@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { ReadPool, scanFiles, type FilesOutcome } from '../src/parallel.js';
 import { resolvePolicy } from '../src/policy/load.js';
 import { listFiles } from '../src/sources/files.js';
+import { COSTS, ScanBudget } from '../src/budget.js';
 import * as k from './helpers/keys.js';
+import * as t from './helpers/tokens.js';
 import { tempTree } from './helpers/scan.js';
 
 const policy = resolvePolicy({}, 'test');
@@ -37,6 +39,25 @@ async function withPool(entry: URL, size: number, run: (pool: ReadPool) => Promi
 }
 
 describe('reading threads', () => {
+  it('spend the analysis budget on the same files as one thread, so that a spent budget gives the same findings', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
+    for (let i = 0; i < 12; i++) files[`tokens/t${i}.txt`] = (await Promise.all(Array.from({ length: 3 }, (_, j) => t.hmac('secret', t.goodClaims({ jti: `${i}-${j}` }))))).join('\n');
+    const repo = tempTree(files);
+    try {
+      const { files: list } = await listFiles(repo.dir, policy);
+      list.sort((a, b) => (a.relative < b.relative ? -1 : 1));
+      const limits = { perFile: 1e12, perScan: 20 * COSTS['weak-secret'] };
+      const alone = await scanFiles(list, { policy, budget: new ScanBudget(limits) });
+      expect(alone.skipped.filter((s) => s.reason === 'budget')).toHaveLength(6);
+      for (let round = 0; round < 3; round++) {
+        await withPool(WORKER, 2, async (pool) => expect(stable(await pool.scan(list, { policy, budget: new ScanBudget(limits) }))).toEqual(stable(alone)));
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('find what one thread finds', async () => {
     const repo = tree();
     try {

@@ -4,14 +4,18 @@
  * searching the same markers, and secretlint's recommended preset where it runs.
  * jwt-guard and ripgrep run in turns (BENCH_RUNS each, median), so that a noisy machine
  * slows both alike; wall time, MB/s, peak memory (max RSS), ratios. Checks that
- * jwt-guard found every planted secret, and the same findings with one thread.
- * Writes bench/results.json. Numbers are for people, not a test.
+ * jwt-guard found every planted secret, and the same findings with one thread. Then the
+ * hostile tree (bench/hostile.mjs): wall time and peak memory of a scan of it, every key
+ * found and every gap reported, and 20,000 HS256 tokens in one file, every one reported.
+ * BENCH_ONLY=hostile runs that part alone. Writes bench/results.json (the parts run).
+ * Numbers are for people, not a test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCorpus } from './corpus.mjs';
+import { buildHostile } from './hostile.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cache = process.env.JWT_GUARD_BENCH_DIR || path.join(os.homedir(), '.cache', 'jwt-guard-bench');
@@ -67,12 +71,21 @@ try {
   hasRipgrep = false;
 }
 
+const only = process.env.BENCH_ONLY;
+const previous = existsSync(path.join(repo, 'bench', 'results.json')) ? JSON.parse(readFileSync(path.join(repo, 'bench', 'results.json'), 'utf8')) : {};
+let results = { ...previous, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
+if (only !== 'hostile') await benchTree();
+benchHostile();
+writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('written to bench/results.json');
+
+async function benchTree() {
 const manifest = await buildCorpus(corpus, path.join(repo, 'node_modules'));
 const files = Number(execFileSync('sh', ['-c', `find "${corpus}" -type f | wc -l`]).toString().trim());
 const mb = manifest.bytes / 1024 / 1024;
 console.log(`corpus: ${files} files, ${mb.toFixed(0)} MB, ${manifest.secrets.length} planted secrets (${corpus})`);
 
-const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, corpus: { files, megabytes: Math.round(mb) }, tools: {} };
+results = { ...results, corpus: { files, megabytes: Math.round(mb) }, tools: {} };
 
 const guardArgs = [cli, 'scan', corpus, '--policy', policyFile, '--format', 'json', '--fail-on', 'none'];
 const rgArgs = ['--count', '--no-ignore', '--hidden', ...MARKERS.flatMap((m) => ['-e', m]), corpus];
@@ -122,6 +135,31 @@ if (!process.env.BENCH_SKIP_SECRETLINT) {
 const small = measure('small repository', process.execPath, [cli, 'scan', repo, '--fail-on', 'none']);
 results.smallRepository = { seconds: small.seconds, what: 'this repository, process start included' };
 console.log(`small repository (this one), process start included: ${small.seconds.toFixed(2)} s`);
+}
 
-writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-console.log('written to bench/results.json');
+/** The hostile tree: bounded time and memory, nothing missed, every gap said; and the 20,000-token file alone. */
+function benchHostile() {
+  const dir = path.join(cache, 'hostile');
+  const hostile = buildHostile(dir);
+  const scanArgs = (target) => [cli, 'scan', target, '--format', 'json', '--fail-on', 'none'];
+  const whole = timed(process.execPath, scanArgs(dir));
+  const report = JSON.parse(whole.stdout);
+  const has = (file, ruleId) => report.findings.some((f) => f.file === file && f.ruleId === ruleId);
+  const missedKeys = hostile.keys.filter((file) => !has(file, 'private-key'));
+  const missedGaps = hostile.gaps.filter((file) => !has(file, 'incomplete-scan'));
+  const tokens = timed(process.execPath, scanArgs(path.join(dir, hostile.tokens.file)));
+  const reported = JSON.parse(tokens.stdout).findings.filter((f) => f.ruleId === 'committed-token').length;
+  results.hostile = {
+    seconds: whole.seconds,
+    peakRssMb: whole.rssMb,
+    keysFound: `${hostile.keys.length - missedKeys.length}/${hostile.keys.length}`,
+    gapsReported: `${hostile.gaps.length - missedGaps.length}/${hostile.gaps.length}`,
+    exitStatus: whole.status,
+    hs256TokensInOneFile: { tokens: hostile.tokens.count, seconds: tokens.seconds, peakRssMb: tokens.rssMb, reported },
+    targets: 'hostile tree <= 60 s and <= 250 MB; 20,000 HS256 tokens in one file <= 5 s, every one reported',
+  };
+  console.log(`hostile tree: ${whole.seconds.toFixed(1)} s, peak ${whole.rssMb?.toFixed(0)} MB, keys found ${results.hostile.keysFound}, gaps reported ${results.hostile.gapsReported}, exit ${whole.status}`);
+  for (const file of missedKeys) console.log(`  MISSED private-key in ${file}`);
+  for (const file of missedGaps) console.log(`  NO incomplete-scan for ${file}`);
+  console.log(`20,000 HS256 tokens in one file: ${tokens.seconds.toFixed(2)} s, peak ${tokens.rssMb?.toFixed(0)} MB, ${reported} reported`);
+}

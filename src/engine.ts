@@ -114,6 +114,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     if (!facts) continue;
     const begin = position(starts, artifact.span.start);
     const end = position(starts, Math.max(artifact.span.start, artifact.span.end - 1));
+    let shown: Finding['artifact'] | undefined; // one object for all of this artifact's findings
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!rule.check || !setting || setting.severity === 'off') continue;
@@ -139,7 +140,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
           message: report.message,
           fingerprint: fingerprint(rule.meta.id, unit.path, facts.digest),
           unitKind: unit.kind,
-          artifact: publicFacts(artifact, facts),
+          artifact: (shown ??= publicFacts(artifact, facts)),
         });
       }
     }

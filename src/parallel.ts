@@ -64,12 +64,16 @@ class Analyst {
     this.budget = context.budget ?? new ScanBudget();
   }
 
-  /** Takes the first look at files[start, end) on this thread, counts it, and analyses its hits. */
-  async lookAndAnalyse(files: readonly FileEntry[], start: number, end: number): Promise<Looked> {
+  /** Takes the first look at files[start, end) on this thread and counts it; the hits are the caller's to analyse. */
+  look(files: readonly FileEntry[], start: number, end: number): Looked {
     const looked = lookAt(this.reader, files, start, end);
     addCounts(this.out, looked);
-    for (const { index, hit } of looked.hits) await this.analyse(files[index]!, hit);
     return looked;
+  }
+
+  /** Takes the first look at files[start, end) on this thread, counts it, and analyses its hits in order. */
+  async lookAndAnalyse(files: readonly FileEntry[], start: number, end: number): Promise<void> {
+    for (const { index, hit } of this.look(files, start, end).hits) await this.analyse(files[index]!, hit);
   }
 
   /**
@@ -176,31 +180,41 @@ export class ReadPool {
       reader.worker.postMessage(work);
     }
     const analyst = new Analyst(context, new FileReader(maxFileSize), out);
-    const analysePending = async () => {
-      while (pending.length > 0) {
+    // Hits are analysed in the order of the file list, each once every file before it has
+    // had its first look: the analysis budget and the memo then fall on the same files
+    // whichever thread read what, so findings never depend on the thread count or timing.
+    let frontier = 0;
+    const analyseReady = async (all = false) => {
+      while (frontier < files.length && covered[frontier] === 1) frontier++;
+      pending.sort((a, b) => a.index - b.index);
+      while (pending.length > 0 && (all || pending[0]!.index < frontier)) {
         const { index, hit } = pending.shift()!;
         await analyst.analyse(files[index]!, hit);
       }
     };
+    const lookHere = (start: number, end: number) => {
+      const looked = analyst.look(files, start, end);
+      append(pending, looked.hits);
+      covered.fill(1, start, end);
+    };
     for (let run = claim(next, files.length, work.threads); run; run = claim(next, files.length, work.threads)) {
-      await analyst.lookAndAnalyse(files, run.start, run.end);
-      covered.fill(1, run.start, run.end);
-      await analysePending();
+      lookHere(run.start, run.end);
+      await analyseReady();
       await nextTurn(); // let the workers' messages in
     }
     while (live.some((r) => !r.finished)) {
-      await analysePending();
-      if (pending.length === 0 && live.some((r) => !r.finished)) await new Promise<void>((resolve) => (wake = resolve));
+      const before = pending.length;
+      await analyseReady();
+      if (pending.length === before && live.some((r) => !r.finished)) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
-    await analysePending();
     // Runs a thread claimed but never reported (it stopped): read them here.
     for (let start = covered.indexOf(0); start !== -1; start = covered.indexOf(0, start)) {
       let end = start;
       while (end < files.length && covered[end] === 0) end++;
-      await analyst.lookAndAnalyse(files, start, end);
-      covered.fill(1, start, end);
+      lookHere(start, end);
     }
+    await analyseReady(true);
     return out;
   }
 

@@ -6,8 +6,8 @@ import { loadTrustedKeys } from './analyze/trusted.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/types.js';
 import { readBaseline, renderBaseline } from './report/baseline.js';
-import { renderJson } from './report/json.js';
-import { renderSarif } from './report/sarif.js';
+import { jsonReportPieces } from './report/json.js';
+import { sarifPieces } from './report/sarif.js';
 import { summarize, type Summary } from './report/summary.js';
 import { renderText } from './report/text.js';
 import { scan } from './scan.js';
@@ -90,26 +90,50 @@ function policyRoot(settings: ScanSettings): string {
 }
 
 export function renderReport(format: Format, outcome: ScanOutcome, options: { colour: boolean }): string {
+  return [...reportPieces(format, outcome, options)].join('');
+}
+
+/** The report in pieces, so that a large one is written without being held whole (JSON and SARIF come one finding a piece). */
+export function reportPieces(format: Format, outcome: ScanOutcome, options: { colour: boolean }): Iterable<string> {
   switch (format) {
     case 'json':
-      return renderJson(outcome.result, outcome.summary, outcome.policy.source);
+      return jsonReportPieces(outcome.result, outcome.summary, outcome.policy.source);
     case 'sarif':
-      return renderSarif(outcome.result);
+      return sarifPieces(outcome.result);
     case 'text':
-      return renderText(outcome.result, outcome.summary, options);
+      return [renderText(outcome.result, outcome.summary, options)];
   }
+}
+
+/** The lines of text that arrives in pieces, each without its line break. */
+export function* linesOf(pieces: Iterable<string>): Generator<string> {
+  let carry = '';
+  for (const piece of pieces) {
+    const parts = (carry + piece).split('\n');
+    carry = parts.pop()!;
+    yield* parts;
+  }
+  if (carry) yield carry;
 }
 
 /**
  * Writes a whole file or nothing: a temporary file beside it, then a rename. A path that
  * cannot be written (a directory, no permission) is the user's to fix: a UserError naming it.
  */
-export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Iterable<string>, mode = 0o644): Promise<void> {
   const target = path.resolve(file);
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(temporary, content, { mode });
+    if (typeof content === 'string') await fs.writeFile(temporary, content, { mode, flag: 'wx' });
+    else {
+      const handle = await fs.open(temporary, 'wx', mode);
+      try {
+        for (const piece of content) await handle.write(piece);
+      } finally {
+        await handle.close();
+      }
+    }
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { planAnnotations } from '../../src/report/annotations.js';
 import { renderJobSummary } from '../../src/report/job-summary.js';
+import fc from 'fast-check';
 import { renderJson } from '../../src/report/json.js';
+import { jsonPieces } from '../../src/report/json-stream.js';
 import { logLine, safeText } from '../../src/report/safe.js';
 import { fileUri, renderSarif } from '../../src/report/sarif.js';
 import { summarize } from '../../src/report/summary.js';
@@ -33,6 +35,19 @@ const result = (findings: Finding[], extra: Partial<ScanResult> = {}): ScanResul
   binaryFiles: 0,
   durationMs: 25,
   ...extra,
+});
+
+describe('reports in pieces', () => {
+  it('a JSON document written in pieces is byte for byte what JSON.stringify writes, at any split depth', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 5 }), (value, depth) => {
+        expect([...jsonPieces(value, depth)].join('')).toBe(JSON.stringify(value, null, 2));
+      }),
+      { numRuns: 300 },
+    );
+    const withUndefined = { a: undefined, b: [1, undefined], c: { d: undefined } };
+    expect([...jsonPieces(withUndefined, 3)].join('')).toBe(JSON.stringify(withUndefined, null, 2));
+  });
 });
 
 describe('json', () => {

@@ -5,9 +5,9 @@ import { runMint } from './mint.js';
 import { planAnnotations } from '../report/annotations.js';
 import { renderJobSummary } from '../report/job-summary.js';
 import { logLine } from '../report/safe.js';
-import { renderSarif } from '../report/sarif.js';
+import { sarifPieces } from '../report/sarif.js';
 import { failureLine } from '../report/summary.js';
-import { renderReport, runScan, writeFileAtomic } from '../run.js';
+import { linesOf, reportPieces, runScan, writeFileAtomic } from '../run.js';
 import { readInputs } from './inputs.js';
 import { threadsFromEnv } from '../settings.js';
 import { checkResults, renderCheckText, splitTokens } from '../check/run.js';
@@ -67,12 +67,12 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, worker
     const token = randomBytes(16).toString('hex');
     core.startGroup(`jwt-guard: ${summary.findings} finding${summary.findings === 1 ? '' : 's'} (policy: ${outcome.policy.source})`);
     core.info(`::stop-commands::${token}`);
-    for (const line of renderReport(settings.scan.format, outcome, { colour: false }).trimEnd().split('\n')) core.info(logLine(line));
+    for (const line of linesOf(reportPieces(settings.scan.format, outcome, { colour: false }))) core.info(logLine(line));
     core.info(`::${token}::`);
     core.endGroup();
 
     if (settings.sarifFile) {
-      await writeFileAtomic(settings.sarifFile, renderSarif(result));
+      await writeFileAtomic(settings.sarifFile, sarifPieces(result));
       core.info(`SARIF written to ${settings.sarifFile}`);
     }
     for (const annotation of planAnnotations(result.findings)) {

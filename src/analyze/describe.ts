@@ -49,6 +49,16 @@ const time = (value: unknown) => (typeof value === 'number' ? isoTime(value) : u
  * when. Subjects and private claims are left out (they may be personal data).
  */
 export function tokenSummary(facts: TokenFacts): Record<string, unknown> {
+  let summary = summaries.get(facts);
+  if (!summary) summaries.set(facts, (summary = summarize(facts)));
+  return summary;
+}
+
+/** Each token's summary and description, made once: every rule that reports a token words it, and a file may hold thousands. */
+const summaries = new WeakMap<TokenFacts, Record<string, unknown>>();
+const descriptions = new WeakMap<TokenFacts, string>();
+
+function summarize(facts: TokenFacts): Record<string, unknown> {
   const out: Record<string, unknown> = { format: facts.format, alg: text(facts.alg, 32), preview: facts.preview };
   const { header, claims } = facts;
   if (facts.enc) out.enc = text(facts.enc, 32);
@@ -64,6 +74,12 @@ export function tokenSummary(facts: TokenFacts): Record<string, unknown> {
 
 /** "JWT (alg HS256, kid 'k1', iss 'https://id.example', aud 'api', exp 2026-11-24T10:00:00Z, eyJhbGciOiJI…)" */
 export function describeToken(facts: TokenFacts): string {
+  let description = descriptions.get(facts);
+  if (description === undefined) descriptions.set(facts, (description = describe(facts)));
+  return description;
+}
+
+function describe(facts: TokenFacts): string {
   const summary = tokenSummary(facts);
   const details: string[] = [`alg ${summary.alg}`];
   if (summary.enc) details.push(`enc ${summary.enc}`);

@@ -11,7 +11,7 @@ import { encryptToJwe, encryptToPkcs8, openSigningKey } from '../mint/keys.js';
 import { auditLine, githubContextClaims, mintTokens, parseClaimSets } from '../mint/mint.js';
 import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
-import { renderReport, runScan, writeFileAtomic } from '../run.js';
+import { reportPieces, runScan, writeFileAtomic } from '../run.js';
 import { parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../settings.js';
 import { gitTopLevel, resolveTargets } from '../sources/files.js';
 import { VERSION } from '../version.js';
@@ -156,12 +156,12 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   };
   const outcome = await runScan(settings);
   const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));
-  const report = renderReport(settings.format, outcome, { colour });
+  const report = reportPieces(settings.format, outcome, { colour });
   if (values.output) {
     await writeFileAtomic(resolve(values.output as string), report);
     io.stderr.write(`jwt-guard: ${settings.format} report written to ${values.output}\n`);
   } else {
-    io.stdout.write(report);
+    for (const piece of report) io.stdout.write(piece);
   }
   if (settings.writeBaseline) {
     io.stderr.write(`jwt-guard: baseline of ${outcome.result.findings.length + outcome.summary.suppressed.baseline} findings written to ${values['write-baseline']}\n`);

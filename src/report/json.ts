@@ -1,11 +1,17 @@
 import type { Finding, ScanResult } from '../types.js';
 import type { Summary } from './summary.js';
 import { VERSION } from '../version.js';
+import { jsonPieces } from './json-stream.js';
 
 const publicFinding = ({ unitKind: _unitKind, ...finding }: Finding) => finding;
 
 /** `--format json`: the stable machine contract (version 1). */
 export function renderJson(result: ScanResult, summary: Summary, policySource: string): string {
+  return [...jsonReportPieces(result, summary, policySource)].join('');
+}
+
+/** The JSON report in pieces (see jsonPieces), for writing a large report without holding it whole. */
+export function* jsonReportPieces(result: ScanResult, summary: Summary, policySource: string): Generator<string> {
   const document = {
     version: 1,
     tool: { name: 'jwt-guard', version: VERSION },
@@ -15,5 +21,6 @@ export function renderJson(result: ScanResult, summary: Summary, policySource: s
     skipped: result.skipped,
     summary,
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  yield* jsonPieces(document, 2);
+  yield '\n';
 }

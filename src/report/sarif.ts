@@ -1,6 +1,7 @@
 import { RULES } from '../rules/index.js';
 import type { Finding, ScanResult, Severity } from '../types.js';
 import { VERSION } from '../version.js';
+import { jsonPieces } from './json-stream.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
 
@@ -27,6 +28,11 @@ function result(finding: Finding, ruleIndex: number) {
 
 /** SARIF 2.1.0 as GitHub code scanning accepts it: every rule with help and security-severity. */
 export function renderSarif(scan: Pick<ScanResult, 'findings'>): string {
+  return [...sarifPieces(scan)].join('');
+}
+
+/** The SARIF log in pieces (see jsonPieces): one per result. */
+export function* sarifPieces(scan: Pick<ScanResult, 'findings'>): Generator<string> {
   const index = new Map(RULES.map((rule, i) => [rule.meta.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -55,5 +61,6 @@ export function renderSarif(scan: Pick<ScanResult, 'findings'>): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  yield* jsonPieces(log, 4);
+  yield '\n';
 }

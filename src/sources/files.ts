@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
+import { byCodeUnit } from '../util/order.js';
 import type { Policy } from '../policy/types.js';
 import type { SkippedFile, UnitKind } from '../types.js';
 
@@ -363,6 +364,9 @@ export async function listTargets(targets: readonly string[], base: string, poli
     }
     addFile({ absolute, relative });
   }
+  // One order on every machine (readdir's is the file system's own): the analysis budget and
+  // the memo follow the list, so the same tree gives the same findings everywhere.
+  total.files.sort((a, b) => byCodeUnit(a.relative, b.relative));
   return total;
 }
 
