@@ -4,12 +4,19 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createGzip } from 'node:zlib';
 
 export interface FakeJob {
   id: number;
   name: string;
   status: 'completed' | 'in_progress' | 'queued';
   log: string;
+  /**
+   * How the log's body misbehaves after `log` is sent: the connection breaks, the server
+   * stops sending (stalls), `bytes` more bytes of filler follow, or the body is a gzip bomb
+   * (`bytes` of zeros, compressed, with Content-Encoding: gzip).
+   */
+  body?: { kind: 'break' } | { kind: 'stall' } | { kind: 'huge'; bytes: number } | { kind: 'gzip-bomb'; bytes: number };
 }
 
 export interface FakeApi {
@@ -19,7 +26,7 @@ export interface FakeApi {
 }
 
 /** Serves `jobs` for run `runId` of `repository`; `forbid` answers every API call with 403. */
-export async function startFakeApi(options: { repository: string; runId: number; jobs: FakeJob[]; pageSize?: number; forbid?: boolean }): Promise<FakeApi> {
+export async function startFakeApi(options: { repository: string; runId: number; jobs: FakeJob[]; pageSize?: number; forbid?: boolean; endlessPages?: boolean }): Promise<FakeApi> {
   const requests: FakeApi['requests'] = [];
   const pageSize = options.pageSize ?? 2;
   let base = '';
@@ -33,8 +40,46 @@ export async function startFakeApi(options: { repository: string; runId: number;
     const blob = /^\/blobs\/job-(\d+)\.txt$/.exec(url.pathname);
     if (blob) {
       const job = options.jobs.find((j) => j.id === Number(blob[1]));
-      res.writeHead(job ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(job?.log ?? 'Not Found');
+      if (!job) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Not Found');
+        return;
+      }
+      const body = job.body;
+      if (body?.kind === 'gzip-bomb') {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-encoding': 'gzip' });
+        const gzip = createGzip();
+        gzip.pipe(res);
+        gzip.write(job.log);
+        const zeros = Buffer.alloc(1 << 20);
+        let left = body.bytes;
+        const pump = () => {
+          while (left > 0) {
+            left -= zeros.length;
+            if (!gzip.write(zeros)) return void gzip.once('drain', pump);
+          }
+          gzip.end();
+        };
+        pump();
+        res.on('close', () => gzip.destroy());
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      if (!body) return void res.end(job.log);
+      res.write(job.log);
+      if (body.kind === 'break') return void setTimeout(() => res.destroy(), 50);
+      if (body.kind === 'stall') return; // headers and the first bytes sent, then nothing: the client must give up
+      const filler = Buffer.alloc(1 << 20, 'x');
+      let left = body.bytes;
+      const pump = () => {
+        while (left > 0) {
+          left -= filler.length;
+          if (!res.write(filler)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (left = 0));
+      pump();
       return;
     }
     if (options.forbid) return json(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/actions/workflow-jobs' });
@@ -44,6 +89,10 @@ export async function startFakeApi(options: { repository: string; runId: number;
       const page = Number(url.searchParams.get('page') ?? '1');
       const jobs = options.jobs.slice((page - 1) * pageSize, page * pageSize);
       const last = Math.max(1, Math.ceil(options.jobs.length / pageSize));
+      if (options.endlessPages) {
+        // Every page says there is a next one: a client that trusts it never stops.
+        return json(res, 200, { total_count: 1e9, jobs: [{ id: 1000 + page, name: `job-${page}`, status: 'in_progress', run_id: options.runId }] }, { link: `<${base}${url.pathname}?filter=latest&per_page=100&page=${page + 1}>; rel="next"` });
+      }
       const link: Record<string, string> = page < last ? { link: `<${base}${url.pathname}?filter=latest&per_page=100&page=${page + 1}>; rel="next", <${base}${url.pathname}?filter=latest&per_page=100&page=${last}>; rel="last"` } : {};
       return json(res, 200, { total_count: options.jobs.length, jobs: jobs.map(({ id, name, status }) => ({ id, name, status, run_id: options.runId })) }, link);
     }
