@@ -111,7 +111,7 @@ describe('mint: refusals leave no token', () => {
       await openSigningKey(blob, `wrong passphrase ${i}`, { allowPlainKey: false }).catch((error: Error) => messages.add(error.message));
     }
     expect([...messages]).toEqual(['the passphrase does not open the signing key']);
-    await expect(openSigningKey(blob.replace(/[A-Za-z0-9+/]{60}\n/, 'not base64 at all\n'), PASS, { allowPlainKey: false })).rejects.toThrow('not a readable encrypted PKCS#8 PEM');
+    await expect(openSigningKey(blob.replace(/[A-Za-z0-9+/]{60}\n/, 'not base64 at all\n'), PASS, { allowPlainKey: false })).rejects.toThrow('the signing key says it is encrypted, but is not a readable encrypted key');
   });
 
   it('a plain key is accepted only with mint.allowPlainKey, and then with a warning', async () => {

@@ -4,6 +4,8 @@ import { openSigningKey } from '../mint/keys.js';
 import { auditLine, githubContextClaims, mintTokens, parseClaimSets } from '../mint/mint.js';
 import { loadPolicy } from '../policy/load.js';
 import type { ActionCore } from './run.js';
+import { cell } from '../report/job-summary.js';
+import { logLine } from '../report/safe.js';
 
 /**
  * mode: mint. The key and passphrase are masked first; each token is masked before it
@@ -36,13 +38,13 @@ export async function runMint(core: ActionCore, env: NodeJS.ProcessEnv): Promise
   });
   for (const minted of result.tokens) core.setSecret(minted.token);
   for (const warning of result.warnings) core.warning(warning);
-  for (const minted of result.tokens) core.info(auditLine(minted));
+  for (const minted of result.tokens) core.info(logLine(auditLine(minted)));
   if (sets && sets.length > 1) core.setOutput('tokens', JSON.stringify(result.tokens.map((t) => t.token)));
   else core.setOutput('token', result.tokens[0]!.token);
   core.setOutput('kid', key.kid);
   core.setOutput('expires-at', result.tokens.map((t) => t.expiresAt).sort()[0]!);
   if (env.GITHUB_STEP_SUMMARY) {
-    const rows = result.tokens.map((t) => `| \`${t.jti}\` | \`${t.kid}\` | ${Array.isArray(t.aud) ? t.aud.join(', ') : t.aud} | ${t.expiresAt} |`);
+    const rows = result.tokens.map((t) => `| \`${t.jti}\` | \`${t.kid}\` | ${cell(Array.isArray(t.aud) ? t.aud.join(', ') : t.aud)} | ${t.expiresAt} |`);
     await core.summary.addRaw(['## jwt-guard mint', '', '| jti | kid | aud | expires |', '| --- | --- | --- | --- |', ...rows, ''].join('\n')).write();
   }
 }

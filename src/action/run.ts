@@ -73,7 +73,7 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, worker
 
     if (settings.sarifFile) {
       await writeFileAtomic(settings.sarifFile, sarifPieces(result));
-      core.info(`SARIF written to ${settings.sarifFile}`);
+      core.info(logLine(`SARIF written to ${settings.sarifFile}`));
     }
     for (const annotation of planAnnotations(result.findings)) {
       const { level, message, ...properties } = annotation;

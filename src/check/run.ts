@@ -1,4 +1,5 @@
 import type { Policy } from '../policy/types.js';
+import { safeText } from '../report/safe.js';
 import { checkTokens, type CheckedToken } from './check.js';
 import { loadVerificationKeys } from './keys.js';
 
@@ -48,7 +49,8 @@ export function renderCheckText(checked: CheckedToken[]): string {
       .map(([name, value]) => `${name} ${Array.isArray(value) ? `[${value.join(', ')}]` : value}`)
       .join(', ');
     const what = `${facts}${facts ? ', ' : ''}${result.facts.preview ?? ''}`;
-    lines.push(result.valid ? `✔ token ${result.index} valid: ${what}` : `✖ token ${result.index} refused (${result.failure!.ruleId}): ${result.failure!.message}`);
+    // Facts come from the token (kid, iss, aud): escaped, as everything printed from input is.
+    lines.push(safeText(result.valid ? `✔ token ${result.index} valid: ${what}` : `✖ token ${result.index} refused (${result.failure!.ruleId}): ${result.failure!.message}`));
   }
   const invalid = checked.filter((c) => !c.valid).length;
   lines.push('', `${checked.length - invalid} of ${checked.length} token${checked.length === 1 ? '' : 's'} valid`);

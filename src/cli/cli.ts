@@ -16,6 +16,7 @@ import { parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../
 import { gitTopLevel, resolveTargets } from '../sources/files.js';
 import { VERSION } from '../version.js';
 import { failureLine } from '../report/summary.js';
+import { safeJson, safeText } from '../report/safe.js';
 import { formatSize } from '../policy/size.js';
 import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 
@@ -75,12 +76,13 @@ encrypt-key options:
   --key-file FILE        The private key (PEM or JWK); - for standard input
   --passphrase-file FILE The passphrase (or JWT_GUARD_KEY_PASSPHRASE, or the first line of standard input)
   --form jwe|pkcs8       A compact JWE (PBES2-HS512+A256KW, A256GCM; default) or an encrypted PKCS#8 PEM
-  --output FILE          Write there instead of standard output
+  --output FILE          Write there instead of standard output (never over an existing file without --force)
 
 keygen options:
   --algorithm ALG        Default: the policy's mint.algorithm (ES256)
   --passphrase-file FILE As for encrypt-key; --form as for encrypt-key
   --out-dir DIR          Write DIR/jwks.json and DIR/signing-key.jwe (or .pem) instead of printing JSON
+  --force                Replace files that exist (keygen --out-dir, encrypt-key --output)
 
 Init options:
   --preset NAME          recommended (default) or strict
@@ -159,12 +161,12 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const report = reportPieces(settings.format, outcome, { colour });
   if (values.output) {
     await writeFileAtomic(resolve(values.output as string), report);
-    io.stderr.write(`jwt-guard: ${settings.format} report written to ${values.output}\n`);
+    io.stderr.write(`jwt-guard: ${settings.format} report written to ${safeText(values.output as string)}\n`);
   } else {
     for (const piece of report) io.stdout.write(piece);
   }
   if (settings.writeBaseline) {
-    io.stderr.write(`jwt-guard: baseline of ${outcome.result.findings.length + outcome.summary.suppressed.baseline} findings written to ${values['write-baseline']}\n`);
+    io.stderr.write(`jwt-guard: baseline of ${outcome.result.findings.length + outcome.summary.suppressed.baseline} findings written to ${safeText(values['write-baseline'] as string)}\n`);
     return EXIT.clean;
   }
   if (!outcome.summary.passed) {
@@ -210,7 +212,7 @@ async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const failures = checked.flatMap((c) => (c.failure ? [c.failure] : []));
   const report =
     format === 'json'
-      ? `${JSON.stringify({ version: 1, policy: policy.source, results: checkResults(checked), summary: { tokens: checked.length, valid: checked.length - failures.length, invalid: failures.length } }, null, 2)}\n`
+      ? `${safeJson(JSON.stringify({ version: 1, policy: policy.source, results: checkResults(checked), summary: { tokens: checked.length, valid: checked.length - failures.length, invalid: failures.length } }, null, 2))}\n`
       : format === 'sarif'
         ? renderSarif({ findings: failures })
         : renderCheckText(checked);
@@ -277,10 +279,17 @@ async function mintCommand(args: string[], io: CliIo): Promise<number> {
     ...(values.audience !== undefined ? { audience: values.audience as string } : {}),
     ...(values['github-context'] ? { githubContext: githubContextClaims(io.env) } : {}),
   });
-  for (const warning of result.warnings) io.stderr.write(`jwt-guard: warning: ${warning}\n`);
-  for (const token of result.tokens) io.stderr.write(`jwt-guard: ${auditLine(token)}\n`);
+  for (const warning of result.warnings) io.stderr.write(`jwt-guard: warning: ${safeText(warning)}\n`);
+  for (const token of result.tokens) io.stderr.write(`jwt-guard: ${safeText(auditLine(token))}\n`);
   io.stdout.write(`${result.tokens.map((t) => t.token).join('\n')}\n`);
   return EXIT.clean;
+}
+
+/** A key helper never replaces a file (it may be the only copy of a key) unless told to with --force. */
+function refuseOverwrite(files: string[], io: CliIo, force: boolean): void {
+  if (force) return;
+  const existing = files.find((file) => existsSync(file));
+  if (existing) throw new UserError('ERR_EXISTS', `${safeText(path.relative(io.cwd, existing) || existing)} already exists; not overwriting it (it may be the only copy of a key): move it away, or pass --force to replace it`);
 }
 
 function keyForm(value: unknown): 'jwe' | 'pkcs8' {
@@ -289,7 +298,8 @@ function keyForm(value: unknown): 'jwe' | 'pkcs8' {
 }
 
 async function encryptKeyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { 'key-file': { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, output: { type: 'string' } });
+  const { values } = parse(args, { 'key-file': { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, output: { type: 'string' }, force: { type: 'boolean', default: false } });
+  if (values.output) refuseOverwrite([path.resolve(io.cwd, values.output as string)], io, Boolean(values.force));
   const form = keyForm(values.form);
   if (!values['key-file']) throw new UserError('ERR_USAGE', 'encrypt-key needs --key-file FILE (or - for standard input)');
   const fromStdin = values['key-file'] === '-';
@@ -304,8 +314,11 @@ async function encryptKeyCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function keygenCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { algorithm: { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, 'out-dir': { type: 'string' }, policy: { type: 'string' } });
+  const { values } = parse(args, { algorithm: { type: 'string' }, 'passphrase-file': { type: 'string' }, form: { type: 'string' }, 'out-dir': { type: 'string' }, policy: { type: 'string' }, force: { type: 'boolean', default: false } });
   const form = keyForm(values.form);
+  const outDir = values['out-dir'] ? path.resolve(io.cwd, values['out-dir'] as string) : undefined;
+  // Both files are checked before either is written: a refusal leaves nothing half-done.
+  if (outDir) refuseOverwrite([path.join(outDir, 'jwks.json'), path.join(outDir, form === 'jwe' ? 'signing-key.jwe' : 'signing-key.pem')], io, Boolean(values.force));
   const base = (await gitTopLevel(io.cwd, io.env)) ?? io.cwd;
   const policy = loadPolicy({ ...(values.policy ? { policyPath: path.resolve(io.cwd, values.policy as string) } : {}), searchRoots: [io.cwd, base] });
   const alg = (values.algorithm as string | undefined) ?? policy.mint.algorithm;

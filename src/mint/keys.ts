@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, compactDecrypt, CompactEncrypt, type JWK } from 'jose';
+import { calculateJwkThumbprint, compactDecrypt, CompactEncrypt, decodeProtectedHeader, type JWK } from 'jose';
 import { UserError } from '../errors.js';
 
 /** PBES2 iterations for keys jwt-guard encrypts: far above RFC 7518's minimum of 1000 (OWASP asks 210,000 for PBKDF2-HMAC-SHA512). */
@@ -35,30 +35,57 @@ function isEncryptedKeyStructure(pem: string): boolean {
 
 const isJwe = (text: string) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(text);
 
+/** One PEM block and nothing else: its label, and whether its headers say it is encrypted (Proc-Type: 4,ENCRYPTED). */
+function onePemBlock(text: string): { label: string; procTypeEncrypted: boolean } | undefined {
+  const match = /^-----BEGIN ([A-Z0-9][A-Z0-9 ]{0,38}[A-Z0-9])-----\r?\n([\s\S]*?)\r?\n-----END \1-----$/.exec(text);
+  if (!match || match[2]!.includes('-----')) return undefined;
+  return { label: match[1]!, procTypeEncrypted: /^Proc-Type:[ \t]*4,ENCRYPTED[ \t]*\r?$/m.test(match[2]!.split(/\r?\n\r?\n/)[0] ?? '') };
+}
+
+/** The smallest PBES2 iteration count accepted, as RFC 7518 4.8.1.2 recommends (our own insecure-header rule flags fewer). */
+export const MIN_PBES2_ITERATIONS = 1000;
+
+/** The key types jwt-guard mints with, and their algorithms: what jose signs with and a JWK (for the kid) can express. */
+export const MINT_KEYS = 'RSA (RS256-RS512, PS256-PS512), EC P-256, P-384 or P-521 (ES256, ES384, ES512) and Ed25519 (EdDSA)';
+const MINTABLE_TYPES = new Set(['rsa', 'ec', 'ed25519']);
+const MINTABLE_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+/** Refuses a key type jwt-guard cannot mint with, saying which it can. */
+function checkMintable(key: KeyObject): void {
+  const type = key.asymmetricKeyType ?? 'unknown';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (MINTABLE_TYPES.has(type) && (type !== 'ec' || (curve && MINTABLE_CURVES.has(curve)))) return;
+  const what = type === 'ec' ? `an EC key on ${curve ?? 'an unknown curve'}` : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key`;
+  throw new UserError('ERR_MINT_KEY', `the signing key is ${what}, which jwt-guard does not mint with: it mints with ${MINT_KEYS} keys`);
+}
+
 /**
- * Opens a signing key that arrives from a secret: an encrypted PKCS#8 PEM with its
- * passphrase (node:crypto), or a compact JWE wrapping a private JWK under
- * PBES2-HS512+A256KW/A256GCM with its password (jose, with explicit algorithm
- * allowlists). A plain key is refused unless `allowPlainKey`. Every failure is a
- * UserError that never repeats the key or the passphrase.
+ * Opens a signing key that arrives from a secret. The blob must be exactly one encrypted
+ * key object and nothing else: one PEM block of an encrypted type (encrypted PKCS#8, or a
+ * legacy block with Proc-Type: 4,ENCRYPTED) opened by node:crypto with its passphrase, or
+ * one compact JWE wrapping a private JWK under PBES2-HS512+A256KW/A256GCM (jose, with
+ * explicit algorithm allowlists and a bounded PBES2 count). A plain key (one PEM block or
+ * one JWK) is refused unless `allowPlainKey`. Every failure is a UserError that never
+ * repeats the key or the passphrase.
  */
 export async function openSigningKey(blob: string, passphrase: string | undefined, options: { allowPlainKey: boolean }): Promise<SigningKey> {
   const text = blob.trim();
+  const pem = onePemBlock(text);
   let privateKey: KeyObject;
   let form: KeyForm;
-  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /Proc-Type:\s*4,ENCRYPTED/.test(text)) {
+  if (pem && (pem.label === 'ENCRYPTED PRIVATE KEY' || pem.procTypeEncrypted)) {
+    // The structure must be an encrypted key: a plain key labelled or annotated as one does not open with any passphrase.
+    if (!isEncryptedKeyStructure(text)) throw new UserError('ERR_MINT_KEY', 'the signing key says it is encrypted, but is not a readable encrypted key');
     if (!passphrase) throw new UserError('ERR_MINT_KEY', 'the signing key is encrypted and no passphrase was given');
     try {
       privateKey = createPrivateKey({ key: text, format: 'pem', passphrase });
     } catch {
-      // A wrong passphrase usually fails the padding check ("bad decrypt"), but one time in
-      // 256 the padding looks right and the DER fails instead: so ask whether the blob is a
-      // well-formed encrypted key at all, which needs no passphrase to tell.
-      throw new UserError('ERR_MINT_KEY', isEncryptedKeyStructure(text) ? 'the passphrase does not open the signing key' : 'the signing key is not a readable encrypted PKCS#8 PEM');
+      throw new UserError('ERR_MINT_KEY', 'the passphrase does not open the signing key');
     }
     form = 'encrypted-pkcs8';
   } else if (isJwe(text)) {
     if (!passphrase) throw new UserError('ERR_MINT_KEY', 'the signing key is an encrypted JWE and no passphrase was given');
+    checkJweHeader(text);
     let plaintext: Uint8Array;
     try {
       ({ plaintext } = await compactDecrypt(text, new TextEncoder().encode(passphrase), {
@@ -68,7 +95,7 @@ export async function openSigningKey(blob: string, passphrase: string | undefine
       }));
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new UserError('ERR_MINT_KEY', code === 'ERR_JWE_DECRYPTION_FAILED' ? 'the passphrase does not open the signing key' : `the signing key is not a JWE jwt-guard accepts (${KEY_WRAP} with ${CONTENT}): ${(error as Error).message}`);
+      throw new UserError('ERR_MINT_KEY', code === 'ERR_JWE_DECRYPTION_FAILED' ? 'the passphrase does not open the signing key' : `the signing key is not a JWE jwt-guard accepts (${KEY_WRAP} with ${CONTENT})`);
     }
     try {
       privateKey = createPrivateKey({ key: JSON.parse(new TextDecoder().decode(plaintext)), format: 'jwk' });
@@ -76,21 +103,40 @@ export async function openSigningKey(blob: string, passphrase: string | undefine
       throw new UserError('ERR_MINT_KEY', 'the JWE opened, but does not hold a private JWK');
     }
     form = 'jwe';
-  } else {
+  } else if (pem || text.startsWith('{')) {
     if (!options.allowPlainKey) {
       throw new UserError('ERR_MINT_KEY', 'the signing key is not encrypted: store it encrypted (jwt-guard encrypt-key), or set mint.allowPlainKey in the policy');
     }
     try {
-      privateKey = text.startsWith('{') ? createPrivateKey({ key: JSON.parse(text), format: 'jwk' }) : createPrivateKey(text);
+      privateKey = pem ? createPrivateKey(text) : createPrivateKey({ key: JSON.parse(text), format: 'jwk' });
     } catch {
       throw new UserError('ERR_MINT_KEY', 'the signing key is not a readable PEM or JWK private key');
     }
-    form = text.startsWith('{') ? 'plain-jwk' : 'plain-pem';
+    form = pem ? 'plain-pem' : 'plain-jwk';
+  } else {
+    throw new UserError('ERR_MINT_KEY', 'the signing key must be exactly one key and nothing else: one encrypted PEM block (jwt-guard encrypt-key --form pkcs8) or one compact JWE (jwt-guard encrypt-key)');
   }
   if (privateKey.type !== 'private') throw new UserError('ERR_MINT_KEY', 'the signing key is not a private key');
+  checkMintable(privateKey);
   const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
   const kid = await calculateJwkThumbprint(publicJwk);
   return { privateKey, publicJwk: { ...publicJwk, kid }, kid, form };
+}
+
+/** The JWE's protected header, judged before any key derivation: the algorithms jwt-guard writes, and a PBES2 count within bounds. */
+function checkJweHeader(text: string): void {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(text) as Record<string, unknown>;
+  } catch {
+    throw new UserError('ERR_MINT_KEY', 'the signing key looks like a compact JWE, but its header does not decode');
+  }
+  if (header.alg !== KEY_WRAP || header.enc !== CONTENT) throw new UserError('ERR_MINT_KEY', `the signing key is not a JWE jwt-guard accepts (${KEY_WRAP} with ${CONTENT})`);
+  const count = header.p2c;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < MIN_PBES2_ITERATIONS) {
+    throw new UserError('ERR_MINT_KEY', `the signing key's PBES2 iteration count (p2c) is ${typeof count === 'number' ? count : 'missing'}, under the minimum of ${MIN_PBES2_ITERATIONS}: a passphrase so cheap to try protects nothing. Re-encrypt it with jwt-guard encrypt-key`);
+  }
+  if (count > MAX_PBES2_ITERATIONS) throw new UserError('ERR_MINT_KEY', `the signing key's PBES2 iteration count (p2c) is ${count}, over the ${MAX_PBES2_ITERATIONS} jwt-guard will spend on opening a key`);
 }
 
 function checkPassphrase(passphrase: string): void {

@@ -13,6 +13,9 @@ import { keyWeaknesses } from '../rules/weak-key.js';
 import type { KeyFacts } from '../types.js';
 import type { SigningKey } from './keys.js';
 
+/** The algorithms jwt-guard signs with (through jose): ES256K and Ed448 are not among jose's. */
+export const MINT_ALGORITHMS: ReadonlySet<string> = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+
 /** Claims only the minting run sets. */
 const RESERVED = ['iat', 'nbf', 'exp', 'jti'];
 /** iat is set this far in the past, so that verifiers whose clocks run a little behind accept the token at once. */
@@ -85,7 +88,7 @@ async function checkKey(policy: Policy, key: SigningKey): Promise<void> {
   if (!verdict.allowed) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: mint.algorithm ${verdict.reason}`);
   const facts: KeyFacts = { kind: 'key', private: true, ...(await describeKeyObject(key.privateKey)), encrypted: false, encoding: 'jwk', confirmed: true, digest: key.kid, alg };
   const requirement = keyRequirement(alg);
-  if (!requirement) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${alg} is not a signing algorithm jwt-guard can mint with`);
+  if (!requirement || !MINT_ALGORITHMS.has(alg)) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: mint.algorithm ${alg} is not one jwt-guard mints with: ${[...MINT_ALGORITHMS].join(', ')}`);
   const weaknesses = keyWeaknesses(facts, policy.keys);
   if (weaknesses.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: the signing key is weak or unfit for ${alg}: ${weaknesses.join('; ')}`);
 }

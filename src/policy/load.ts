@@ -82,6 +82,15 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
     chain.unshift(preset);
     next = preset.extends;
   }
+  /** A value parsed from the policy, with the setting and the policy named when it is refused. */
+  const setting = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(error.code, `policy ${source}: ${name}: ${error.message}`);
+      throw error;
+    }
+  };
   const merged = chain.reduce<Record<string, unknown>>((acc, doc) => merge(acc, doc as Record<string, unknown>), {}) as PolicyDocument;
   const files = merged.files ?? {};
   return {
@@ -90,7 +99,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       include: files.include ?? ['**'],
       exclude: files.exclude ?? [],
       logs: files.logs ?? [],
-      maxFileSize: parseSize(files.maxFileSize ?? 'none'),
+      maxFileSize: setting('files.maxFileSize', () => parseSize(files.maxFileSize ?? 'none')),
     },
     algorithms: { allow: merged.algorithms?.allow ?? [], deny: merged.algorithms?.deny ?? [] },
     keys: {
@@ -100,7 +109,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       trusted: merged.keys?.trusted ?? [],
     },
     tokens: {
-      maxLifetime: parseDuration(merged.tokens?.maxLifetime ?? '24h'),
+      maxLifetime: setting('tokens.maxLifetime', () => parseDuration(merged.tokens?.maxLifetime ?? '24h')),
       requiredClaims: merged.tokens?.requiredClaims ?? [],
       allowedKeyHeaders: merged.tokens?.allowedKeyHeaders ?? [],
       secretClaims: merged.tokens?.secretClaims ?? [],
@@ -109,7 +118,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       ...(merged.tokens?.type ? { type: merged.tokens.type } : {}),
       issuers: merged.tokens?.issuers ?? [],
       audiences: merged.tokens?.audiences ?? [],
-      clockTolerance: parseDuration(merged.tokens?.clockTolerance ?? '30s'),
+      clockTolerance: setting('tokens.clockTolerance', () => parseDuration(merged.tokens?.clockTolerance ?? '30s')),
       trustedKeys: merged.tokens?.trustedKeys ?? [],
       jwksUrls: merged.tokens?.jwksUrls ?? [],
     },
@@ -119,7 +128,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       audience: typeof merged.mint?.audience === 'string' ? (merged.mint.audience ? [merged.mint.audience] : []) : (merged.mint?.audience ?? []),
       subject: merged.mint?.subject ?? '',
       type: merged.mint?.type ?? 'JWT',
-      lifetime: parseDuration(merged.mint?.lifetime ?? '10m'),
+      lifetime: setting('mint.lifetime', () => parseDuration(merged.mint?.lifetime ?? '10m')),
       claims: merged.mint?.claims ?? {},
       overridableClaims: merged.mint?.overridableClaims ?? [],
       allowPlainKey: merged.mint?.allowPlainKey ?? false,

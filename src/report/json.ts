@@ -2,6 +2,7 @@ import type { Finding, ScanResult } from '../types.js';
 import type { Summary } from './summary.js';
 import { VERSION } from '../version.js';
 import { jsonPieces } from './json-stream.js';
+import { safeJson } from './safe.js';
 
 const publicFinding = ({ unitKind: _unitKind, ...finding }: Finding) => finding;
 
@@ -21,6 +22,6 @@ export function* jsonReportPieces(result: ScanResult, summary: Summary, policySo
     skipped: result.skipped,
     summary,
   };
-  yield* jsonPieces(document, 2);
+  for (const piece of jsonPieces(document, 2)) yield safeJson(piece);
   yield '\n';
 }

@@ -2,6 +2,7 @@ import { RULES } from '../rules/index.js';
 import type { Finding, ScanResult, Severity } from '../types.js';
 import { VERSION } from '../version.js';
 import { jsonPieces } from './json-stream.js';
+import { safeJson } from './safe.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
 
@@ -61,6 +62,6 @@ export function* sarifPieces(scan: Pick<ScanResult, 'findings'>): Generator<stri
       },
     ],
   };
-  yield* jsonPieces(log, 4);
+  for (const piece of jsonPieces(log, 4)) yield safeJson(piece);
   yield '\n';
 }
