@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
+import { isInside } from '../sources/files.js';
+import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { detectArtifacts } from '../detect/index.js';
@@ -22,12 +24,17 @@ export async function readPolicyKeyFile(setting: string, index: number, entry: s
   const root = path.resolve(base);
   const where = `policy ${setting}[${index}] '${entry}'`;
   const file = path.resolve(root, entry);
-  if (file !== root && !file.startsWith(root + path.sep)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
+  if (!isInside(root, file)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
+  let real: string;
   try {
-    return { text: await readFile(file, 'utf8'), relative: path.relative(root, file).split(path.sep).join('/'), where };
-  } catch (error) {
-    throw new UserError('ERR_TRUSTED_KEYS', `${where}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message})`);
+    real = await realpath(file);
+  } catch {
+    throw new UserError('ERR_TRUSTED_KEYS', `${where}: no such file in the repository`);
   }
+  // Inside the repository once links are resolved: the policy comes with the code it judges, and may be hostile.
+  if (!isInside(await realpath(root), real)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository, links resolved`);
+  const text = readRegularFile(real, { maxBytes: INPUT_LIMITS.key, what: where, code: 'ERR_TRUSTED_KEYS' });
+  return { text, relative: path.relative(root, file).split(path.sep).join('/'), where };
 }
 
 /** The user error for a named key file that holds no key jwt-guard can read. */

@@ -6,6 +6,7 @@ import { formatDuration } from '../policy/duration.js';
 import type { Policy } from '../policy/types.js';
 import { judgeAlgorithm } from '../rules/algorithms.js';
 import { headerProblems } from '../rules/insecure-header.js';
+import { secretSource, WELL_KNOWN_SECRETS } from '../rules/data/well-known-secrets.js';
 import type { Finding, Severity, TokenFacts } from '../types.js';
 import { strictJsonObjectProblem } from '../util/json.js';
 import { keyResolver, type KeySources } from './keys.js';
@@ -31,6 +32,13 @@ class Failure {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A value that is not a token, described by its length and shape only: it may be a secret pasted in the wrong place. */
+function shapeOf(value: string): string {
+  const parts = value.split('.');
+  const shape = parts.length === 1 ? 'no dots' : `${parts.length} dot-separated parts`;
+  return `${value.length} character${value.length === 1 ? '' : 's'}, ${shape}`;
+}
 
 /** Parse strictly: three base64url parts, a UTF-8 JSON object header and claims set, no duplicate members. */
 function parseProblem(token: string): string | undefined {
@@ -117,13 +125,14 @@ export async function checkTokens(tokens: string[], policy: Policy, keys: KeySou
     const token = raw.trim();
     const index = position + 1;
     const facts = analyzeToken({ type: 'jwt', span: { start: 0, end: token.length }, raw: token });
-    const summary = facts ? { ...tokenSummary(facts), ...(typeof facts.claims?.sub === 'string' ? { sub: facts.claims.sub.slice(0, 80) } : {}) } : { preview: `${token.slice(0, 12)}…` };
-    const failure = await firstFailure(token, facts, policy, resolver, now, on);
+    // The token's non-secret facts; never its subject (personal data), and nothing of a value that is not a token.
+    const summary = facts ? tokenSummary(facts) : { shape: shapeOf(token) };
+    const failure = await firstFailure(token, facts, policy, keys, resolver, now, on);
     if (!failure) {
       results.push({ index, valid: true, facts: summary });
       continue;
     }
-    const what = facts ? describeToken(facts) : `a token (${token.slice(0, 12)}…)`;
+    const what = facts ? describeToken(facts) : `a value that is not a JWT (${shapeOf(token)})`;
     const file = `<token ${index}>`;
     const severity: Severity = 'error';
     results.push({
@@ -139,7 +148,7 @@ export async function checkTokens(tokens: string[], policy: Policy, keys: KeySou
         endLine: 1,
         endColumn: token.length + 1,
         message: `Token ${index}, ${what}, is refused: ${failure.reason}.`,
-        fingerprint: fingerprint(failure.ruleId, file, facts?.digest ?? token.length.toString()),
+        fingerprint: fingerprint(failure.ruleId, file, facts?.digest ?? shapeOf(token)),
         unitKind: 'input',
         artifact: { type: 'jwt', ...summary },
       },
@@ -148,7 +157,24 @@ export async function checkTokens(tokens: string[], policy: Policy, keys: KeySou
   return results;
 }
 
-async function firstFailure(token: string, facts: TokenFacts | undefined, policy: Policy, resolver: ReturnType<typeof keyResolver>, now: number, on: (ruleId: string) => boolean): Promise<Failure | undefined> {
+/**
+ * Whether the HMAC secret given to verify HS* tokens with is one anyone could use to
+ * forge them: a well-known secret, or one shorter than keys.minHmacBits or the hash of
+ * the token's algorithm. A token that verifies with such a secret proves nothing.
+ */
+function weakHmacSecret(secret: Uint8Array, alg: string, policy: Policy): string | undefined {
+  const hashBits = Number(/^HS(256|384|512)$/.exec(alg)?.[1] ?? 0);
+  const needed = Math.max(policy.keys.minHmacBits, hashBits);
+  const text = new TextDecoder().decode(secret);
+  if (wellKnown().has(text)) return `the HMAC secret given to check it with is a well-known secret (${secretSource(text)}): anyone can forge tokens that verify with it. Rotate it to ${needed / 8} random bytes`;
+  if (secret.length * 8 < needed) return `the HMAC secret given to check it with is ${secret.length * 8} bits, under the ${needed} that ${needed === hashBits ? alg : 'keys.minHmacBits'} needs: short secrets are found by brute force`;
+  return undefined;
+}
+
+let wellKnownSet: ReadonlySet<string> | undefined;
+const wellKnown = () => (wellKnownSet ??= new Set(WELL_KNOWN_SECRETS));
+
+async function firstFailure(token: string, facts: TokenFacts | undefined, policy: Policy, keys: KeySources, resolver: ReturnType<typeof keyResolver>, now: number, on: (ruleId: string) => boolean): Promise<Failure | undefined> {
   const parse = parseProblem(token);
   if (parse || !facts) return new Failure('token-signature', parse ?? 'its header does not name an algorithm');
   const verdict = judgeAlgorithm(facts.alg, policy.algorithms);
@@ -158,6 +184,10 @@ async function firstFailure(token: string, facts: TokenFacts | undefined, policy
   const expectedType = policy.tokens.type;
   if (expectedType && on('token-type') && String(facts.header.typ ?? '').toLowerCase() !== expectedType.toLowerCase()) {
     return new Failure('token-type', `its typ ${facts.header.typ === undefined ? 'is missing' : `'${String(facts.header.typ).slice(0, 40)}'`} and tokens.type is '${expectedType}'`);
+  }
+  if (keys.hmacSecret && /^HS(256|384|512)$/.test(facts.alg) && on('weak-secret')) {
+    const weak = weakHmacSecret(keys.hmacSecret, facts.alg, policy);
+    if (weak) return new Failure('weak-secret', weak);
   }
   try {
     await jwtVerify(token, resolver, {

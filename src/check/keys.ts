@@ -4,6 +4,10 @@ import { noKeysIn, readPolicyKeyFile } from '../analyze/trusted.js';
 import { detectArtifacts } from '../detect/index.js';
 import { publicKeyFromPem } from '../analyze/keys.js';
 import type { Artifact } from '../types.js';
+import { redactUrl } from '../util/url.js';
+
+/** What went wrong, by jose's or node's code, never by a message that may quote the answer. */
+const errorCode = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : (error as Error)?.name ?? 'error');
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -67,6 +71,7 @@ export class NoTrustedKey extends Error {
  */
 export function keyResolver(sources: KeySources): JWTVerifyGetKey {
   const local = sources.local.length > 0 ? createLocalJWKSet({ keys: sources.local }) : undefined;
+  // The URLs were checked when the policy was loaded (resolvePolicy): each parses.
   const remotes = sources.remote.map((url) => ({ url, get: createRemoteJWKSet(new URL(url), { timeoutDuration: 10_000, cooldownDuration: 0 }) }));
   return async (header, token) => {
     if (header.alg?.startsWith('HS')) {
@@ -86,7 +91,7 @@ export function keyResolver(sources: KeySources): JWTVerifyGetKey {
         return await remote.get(header, token);
       } catch (error) {
         if (noMatch(error)) continue;
-        throw new NoTrustedKey(`the JWKS at ${remote.url} could not be read (${(error as Error).message})`);
+        throw new NoTrustedKey(`the JWKS at ${redactUrl(remote.url)} could not be read (${errorCode(error)})`);
       }
     }
     const which = header.kid ? `kid '${String(header.kid).slice(0, 80)}'` : `no kid and alg ${header.alg}`;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -11,6 +11,8 @@ import { parseDuration } from './duration.js';
 import type { Policy, PolicyDocument, RuleSetting } from './types.js';
 import { lineStarts, position } from '../util/lines.js';
 import { duplicateKeys, MAX_JSON_DEPTH, nestingDepth } from '../util/json.js';
+import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
+import { isInside } from '../sources/files.js';
 
 export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 
@@ -35,16 +37,20 @@ export function loadPolicy(options: LoadPolicyOptions): Policy {
     file = path.resolve(options.policyPath);
     if (!existsSync(file)) throw new UserError('ERR_POLICY_NOT_FOUND', `policy file not found: ${options.policyPath}`);
   } else {
-    file = options.searchRoots.map((root) => path.join(root, DEFAULT_POLICY_PATH)).find((candidate) => existsSync(candidate));
+    for (const root of options.searchRoots) {
+      const candidate = path.join(root, DEFAULT_POLICY_PATH);
+      if (!existsSync(candidate)) continue;
+      // A policy found in the repository is the repository's: a link out of it (to /proc/self/environ, say) is refused.
+      const real = realpathSync(candidate);
+      if (!isInside(realpathSync(root), real)) throw new UserError('ERR_POLICY_UNREADABLE', `policy file ${candidate} links outside ${root}: refusing to read it`);
+      file = candidate;
+      break;
+    }
   }
   if (!file) return resolvePolicy({}, 'built-in recommended');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError('ERR_POLICY_UNREADABLE', `cannot read policy file ${file}: ${(error as { code?: string }).code ?? (error as Error).message}`);
-  }
-  const display = path.relative(process.cwd(), file) || file;
+  const relative = path.relative(process.cwd(), file);
+  const display = relative && !relative.startsWith('..') ? relative : file;
+  const text = readRegularFile(file, { maxBytes: INPUT_LIMITS.policy, what: `policy file ${display}`, code: 'ERR_POLICY_UNREADABLE' });
   return resolvePolicy(parsePolicyText(text, display), display);
 }
 
@@ -120,7 +126,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       audiences: merged.tokens?.audiences ?? [],
       clockTolerance: setting('tokens.clockTolerance', () => parseDuration(merged.tokens?.clockTolerance ?? '30s')),
       trustedKeys: merged.tokens?.trustedKeys ?? [],
-      jwksUrls: merged.tokens?.jwksUrls ?? [],
+      jwksUrls: setting('tokens.jwksUrls', () => (merged.tokens?.jwksUrls ?? []).map(checkUrl)),
     },
     mint: {
       algorithm: merged.mint?.algorithm ?? 'ES256',
@@ -209,16 +215,16 @@ function toProblems(errors: ErrorObject[], tree: Node, file: string, where: (off
         message = `missing required property '${(error.params as { missingProperty: string }).missingProperty}'`;
         break;
       case 'enum':
-        message = `must be ${hint ?? `one of: ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`}, not ${JSON.stringify(error.data)}`;
+        message = `must be ${hint ?? `one of: ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`}, not ${describeValue(error.data)}`;
         break;
       case 'type':
-        message = `must be ${hint ?? `of type ${(error.params as { type: string }).type}`}, not ${JSON.stringify(error.data)}`;
+        message = `must be ${hint ?? `of type ${(error.params as { type: string }).type}`}, not ${describeValue(error.data)}`;
         break;
       case 'pattern':
-        message = `must be ${hint ?? `a string matching ${(error.params as { pattern: string }).pattern}`}, not ${JSON.stringify(error.data)}`;
+        message = `must be ${hint ?? `a string matching ${(error.params as { pattern: string }).pattern}`}, not ${describeValue(error.data)}`;
         break;
       case 'anyOf':
-        message = `must be ${hint ?? 'one of the allowed forms'}${typeof error.data !== 'object' ? `, not ${JSON.stringify(error.data)}` : ''}`;
+        message = `must be ${hint ?? 'one of the allowed forms'}${typeof error.data !== 'object' || error.data === null ? `, not ${describeValue(error.data)}` : ''}`;
         break;
       default:
         message = error.message ?? 'is invalid';
@@ -229,6 +235,28 @@ function toProblems(errors: ErrorObject[], tree: Node, file: string, where: (off
     byPointer.set(pointer, { file, pointer, ...where(offsetOf(tree, pointer, error.keyword === 'additionalProperties')), message });
   }
   return [...byPointer.values()].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** A JWKS URL that must parse (a space in it used to crash the check): refused without being repeated. */
+function checkUrl(url: string, index: number): string {
+  try {
+    new URL(url);
+  } catch {
+    throw new UserError('ERR_POLICY_INVALID', `[${index}] is not a URL that parses (${describeValue(url)})`);
+  }
+  return url;
+}
+
+/**
+ * A refused value, described without repeating it: a string by its length (a PEM or a
+ * password pasted into the wrong field must not be echoed into a CI log), other values by
+ * their type, or as themselves when they cannot be secret (numbers, booleans, null).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  return 'an object';
 }
 
 function offsetOf(tree: Node, pointer: string, atKey: boolean): number {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 import { UserError } from '../errors.js';
 import type { Finding } from '../types.js';
 import { byCodeUnit } from '../util/order.js';
@@ -20,17 +20,13 @@ export function renderBaseline(findings: Finding[]): string {
 
 /** Reads a baseline's fingerprints; a missing or malformed file is a user error naming the file and what is wrong. */
 export function readBaseline(file: string): Set<string> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError('ERR_BASELINE_UNREADABLE', `cannot read baseline ${file}: ${(error as { code?: string }).code ?? (error as Error).message}`);
-  }
+  const text = readRegularFile(file, { maxBytes: INPUT_LIMITS.baseline, what: `baseline ${file}`, code: 'ERR_BASELINE_UNREADABLE' });
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    throw new UserError('ERR_BASELINE_INVALID', `baseline ${file} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the text, and a file named as a baseline may be anything.
+    throw new UserError('ERR_BASELINE_INVALID', `baseline ${file} is not valid JSON (${text.length} characters): expected {"version": 1, "findings": [...]} as written by --write-baseline`);
   }
   const findings = (data as Baseline | undefined)?.findings;
   if ((data as Baseline | undefined)?.version !== 1 || !Array.isArray(findings)) {
