@@ -3,7 +3,8 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { runCli } from '../../src/cli/cli.js';
 import { resolvePolicy } from '../../src/policy/load.js';
 import { scan } from '../../src/scan.js';
-import { cliIo } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, cliIo } from '../helpers/cli.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
 
@@ -34,10 +35,12 @@ describe('containment', () => {
     const real = `${b64({ alg: 'HS256', typ: 'JWT' })}.${Buffer.from('{"iss":"i","aud":"a","iat":1,"exp":9223372006096375}').toString('base64url')}.${'B'.repeat(43)}`;
     const repo = tempTree({ 'tokens.txt': `${huge}\n${real}\n${key()}` });
     try {
-      for (const threads of [undefined, 2]) {
-        const run = cliIo(repo.dir, '', threads ? { JWT_GUARD_THREADS: String(threads) } : {});
-        expect(await runCli(['scan', '--format', 'json'], run.handle)).toBe(1);
-        const doc = JSON.parse(run.out());
+      // in-process (one thread) and through the bundle with reading threads: the same findings
+      const single = cliIo(repo.dir);
+      expect(await runCli(['scan', '--format', 'json'], single.handle)).toBe(1);
+      const threaded = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json'], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, JWT_GUARD_THREADS: '2' } });
+      expect(threaded.status).toBe(1);
+      for (const doc of [JSON.parse(single.out()), JSON.parse(threaded.stdout)]) {
         const lifetimes = doc.findings.filter((f: { ruleId: string }) => f.ruleId === 'token-lifetime');
         expect(lifetimes).toHaveLength(2);
         expect(lifetimes[0].message).toContain('exp 100000000000000000000 (out of range for a date)');

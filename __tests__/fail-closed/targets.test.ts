@@ -5,6 +5,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/cli.js';
 import { UserError } from '../../src/errors.js';
 import { RULES } from '../../src/rules/index.js';
+import { threadsFromEnv } from '../../src/settings.js';
 import { runAction } from '../helpers/action.js';
 import { cliIo, runAsUser } from '../helpers/cli.js';
 import * as k from '../helpers/keys.js';
@@ -93,6 +94,14 @@ describe('scan targets', () => {
     } finally {
       repo.cleanup();
     }
+  });
+});
+
+describe('reading threads', () => {
+  it('JWT_GUARD_THREADS is capped at the cores: threads beyond them only contend', () => {
+    expect(threadsFromEnv({ JWT_GUARD_THREADS: '64' }, 2)).toBe(2);
+    expect(threadsFromEnv({ JWT_GUARD_THREADS: '1' }, 8)).toBe(1);
+    expect(threadsFromEnv({}, 8)).toBeUndefined();
   });
 });
 
