@@ -68,7 +68,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const listing = listFilesToo ? await listTargets(targets, base, policy) : undefined;
     if (listing) {
       found = listing.unselected.found;
-      if (listing.files.length === 0 && found > 0) throw nothingSelected(listing, policy, targets.map((t) => relativeTo(base, t) || '.'));
+      const ignored = listing.skipped.filter((s) => s.reason === 'ignored');
+      if (listing.files.length === 0 && (found > 0 || ignored.length > 0)) throw nothingSelected(listing, policy, targets.map((t) => relativeTo(base, t) || '.'));
       append(total.skipped, listing.skipped);
       if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
       else add(total, await scanFiles(listing.files, context));
@@ -124,11 +125,10 @@ function nothingSelected(listing: FileListing, policy: Policy, targets: string[]
     const removing = policy.files.exclude.filter((glob) => unselected.excluded.some((p) => picomatch(glob, { dot: true })(globbable(p))));
     reasons.push(`files.exclude [${(removing.length > 0 ? removing : policy.files.exclude).join(', ')}] removes ${unselected.excludedCount} (such as ${examples(unselected.excluded)})`);
   }
+  for (const gap of skipped.filter((s) => s.reason === 'ignored')) reasons.push(`in '${gap.file}' ${gap.detail}`);
   const outside = skipped.filter((s) => s.reason === 'symlink-outside-root').length;
   if (outside > 0) reasons.push(`${outside} ${outside === 1 ? 'is a link' : 'are links'} leading out of the repository, not followed`);
   const paths = targets.length === 1 ? `'${targets[0]}'` : `the ${targets.length} paths given`;
-  return new UserError(
-    'ERR_NOTHING_SELECTED',
-    `nothing was read: ${paths} hold${targets.length === 1 ? 's' : ''} ${unselected.found} file${unselected.found === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of them: ${reasons.join('; ')}. A scan that reads nothing is not a pass: fix the globs, or scan other paths.`,
-  );
+  const holds = unselected.found > 0 ? `hold${targets.length === 1 ? 's' : ''} ${unselected.found} file${unselected.found === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of them` : `hold${targets.length === 1 ? 's' : ''} files, and none was listed`;
+  return new UserError('ERR_NOTHING_SELECTED', `nothing was read: ${paths} ${holds}: ${reasons.join('; ')}. A scan that reads nothing is not a pass: fix the globs, name the files themselves, or scan other paths.`);
 }

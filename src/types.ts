@@ -144,6 +144,7 @@ export interface SuppressedFinding extends Finding {
 export type SkipReason =
   | 'symlink-outside-root'
   | 'symlink-not-followed'
+  | 'ignored'
   | 'vanished'
   | 'job-running'
   | 'too-large'

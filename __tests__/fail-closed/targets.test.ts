@@ -71,6 +71,20 @@ describe('scan targets', () => {
     }
   });
 
+  it('is a usage error when git ignores every file of a directory named, and scans the files when they are named', async () => {
+    const repo = tempTree({ '.gitignore': 'build/\n', 'src/a.js': 'x' }, { git: true });
+    try {
+      mkdirSync(path.join(repo.dir, 'build/out'), { recursive: true });
+      writeFileSync(path.join(repo.dir, 'build/out/key.pem'), key());
+      await expect(runCli(['scan', 'build'], cliIo(repo.dir).handle)).rejects.toThrow("nothing was read: 'build' holds files, and none was listed: in 'build' every file there is ignored (by git's ignore rules)");
+      const { code, doc } = await scanJson(repo.dir, ['build/out/key.pem']);
+      expect(code).toBe(1);
+      expect(doc.findings.map((f: { file: string }) => f.file)).toEqual(['build/out/key.pem']);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('passes an empty directory, and says it held nothing', async () => {
     const empty = tempTree({});
     try {

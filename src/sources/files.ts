@@ -325,6 +325,10 @@ export async function listTargets(targets: readonly string[], base: string, poli
     if (stat.isDirectory()) {
       const listing = await listFiles(target, policy, directoryPrefix(target, base), env);
       if (listing.via === 'git') total.via = 'git';
+      // Nothing listed from a directory that holds files: git (or .gitignore) ignores them all. Say so, never pass on it.
+      if (listing.unselected.found === 0 && listing.skipped.length === 0 && holdsAFile(target)) {
+        total.skipped.push({ file: relativeTo(base, target) || '.', reason: 'ignored', detail: `every file there is ignored (${listing.via === 'git' ? "by git's ignore rules" : 'by .gitignore'}), so none was read` });
+      }
       for (const entry of listing.files) addFile(entry);
       for (const skip of listing.skipped) total.skipped.push(skip);
       const { unselected } = listing;
@@ -368,6 +372,23 @@ export async function listTargets(targets: readonly string[], base: string, poli
   // the memo follow the list, so the same tree gives the same findings everywhere.
   total.files.sort((a, b) => byCodeUnit(a.relative, b.relative));
   return total;
+}
+
+/** Whether a directory holds a file anywhere below it, `.git` aside: a bounded search that stops at the first. */
+function holdsAFile(dir: string, budget = { entries: 100_000 }): boolean {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (--budget.entries < 0) return true; // so many entries that some must be files
+    if (entry.name === '.git') continue;
+    if (!entry.isDirectory()) return true;
+    if (holdsAFile(dir + path.sep + entry.name, budget)) return true;
+  }
+  return false;
 }
 
 /** The scan root relative to the base, posix-style; '' when they are the same or the root lies outside the base. */
