@@ -6,6 +6,7 @@ import { fallbackFacts } from './analyze/fallback.js';
 import type { TrustedKeys } from './analyze/trusted.js';
 import { ScanBudget, type FileBudget, type WorkKind } from './budget.js';
 import { detect } from './detect/index.js';
+import { errorKind } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import type { Policy } from './policy/types.js';
 import { RULES } from './rules/index.js';
@@ -37,13 +38,6 @@ function publicFacts(artifact: Artifact, facts: Facts): Finding['artifact'] {
   if (facts.kind === 'token') return { ...base, ...tokenSummary(facts), ...(artifact.urlParameter ? { urlParameter: artifact.urlParameter } : {}) };
   const { digest: _digest, kind: _kind, ...rest } = facts;
   return { ...base, ...rest };
-}
-
-/** What an error was, in words safe to print: its class and code, never its message (which may quote the content). */
-export function errorKind(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return typeof error;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? code : ''].filter(Boolean).join(' ');
 }
 
 export interface UnitResult {

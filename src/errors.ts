@@ -42,3 +42,19 @@ function formatProblems(problems: PolicyProblem[]): string {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+/** The `code` of an error (ours, node's, jose's), when it has a string one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * What an error was, in words safe to print: its class and code, never its message,
+ * which may quote the content that caused it (a parser's message quotes the text).
+ */
+export function errorKind(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return typeof error;
+  const name = (error as { name?: unknown }).name;
+  return [typeof name === 'string' ? name : 'Error', errorCode(error) ?? ''].filter(Boolean).join(' ');
+}

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TrustedKeys } from './analyze/trusted.js';
-import { errorKind, scanUnit } from './engine.js';
+import { scanUnit } from './engine.js';
+import { errorKind } from './errors.js';
 import { ScanBudget } from './budget.js';
 import { append } from './util/arrays.js';
 import type { Policy } from './policy/types.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { errorKind, UserError } from './errors.js';
 import { loadTrustedKeys } from './analyze/trusted.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/types.js';
@@ -17,7 +17,6 @@ import type { Format, ScanSettings } from './settings.js';
 import type { ScanResult, SkippedFile } from './types.js';
 import type { FileEntry } from './sources/files.js';
 import { Spool } from './sources/spool.js';
-import { errorKind } from './engine.js';
 import { append } from './util/arrays.js';
 
 export interface ScanOutcome {

@@ -25,6 +25,20 @@ export interface FakeApi {
   close(): Promise<void>;
 }
 
+/** Writes `bytes` bytes of `block` repeated to `out`, minding backpressure, then ends it; returns a function that stops it early. */
+function pump(out: NodeJS.WritableStream, block: Buffer, bytes: number): () => void {
+  let left = bytes;
+  const write = () => {
+    while (left > 0) {
+      left -= block.length;
+      if (!out.write(block)) return void out.once('drain', write);
+    }
+    out.end();
+  };
+  write();
+  return () => (left = 0);
+}
+
 /** Serves `jobs` for run `runId` of `repository`; `forbid` answers every API call with 403. */
 export async function startFakeApi(options: { repository: string; runId: number; jobs: FakeJob[]; pageSize?: number; forbid?: boolean; endlessPages?: boolean }): Promise<FakeApi> {
   const requests: FakeApi['requests'] = [];
@@ -51,16 +65,7 @@ export async function startFakeApi(options: { repository: string; runId: number;
         const gzip = createGzip();
         gzip.pipe(res);
         gzip.write(job.log);
-        const zeros = Buffer.alloc(1 << 20);
-        let left = body.bytes;
-        const pump = () => {
-          while (left > 0) {
-            left -= zeros.length;
-            if (!gzip.write(zeros)) return void gzip.once('drain', pump);
-          }
-          gzip.end();
-        };
-        pump();
+        pump(gzip, Buffer.alloc(1 << 20), body.bytes);
         res.on('close', () => gzip.destroy());
         return;
       }
@@ -69,17 +74,8 @@ export async function startFakeApi(options: { repository: string; runId: number;
       res.write(job.log);
       if (body.kind === 'break') return void setTimeout(() => res.destroy(), 50);
       if (body.kind === 'stall') return; // headers and the first bytes sent, then nothing: the client must give up
-      const filler = Buffer.alloc(1 << 20, 'x');
-      let left = body.bytes;
-      const pump = () => {
-        while (left > 0) {
-          left -= filler.length;
-          if (!res.write(filler)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('close', () => (left = 0));
-      pump();
+      const stop = pump(res, Buffer.alloc(1 << 20, 'x'), body.bytes);
+      res.on('close', stop);
       return;
     }
     if (options.forbid) return json(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/actions/workflow-jobs' });

@@ -5,9 +5,7 @@ import { detectArtifacts } from '../detect/index.js';
 import { publicKeyFromPem } from '../analyze/keys.js';
 import type { Artifact } from '../types.js';
 import { redactUrl } from '../util/url.js';
-
-/** What went wrong, by jose's or node's code, never by a message that may quote the answer. */
-const errorCode = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : (error as Error)?.name ?? 'error');
+import { errorKind } from '../errors.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -91,7 +89,7 @@ export function keyResolver(sources: KeySources): JWTVerifyGetKey {
         return await remote.get(header, token);
       } catch (error) {
         if (noMatch(error)) continue;
-        throw new NoTrustedKey(`the JWKS at ${redactUrl(remote.url)} could not be read (${errorCode(error)})`);
+        throw new NoTrustedKey(`the JWKS at ${redactUrl(remote.url)} could not be read (${errorKind(error)})`);
       }
     }
     const which = header.kid ? `kid '${String(header.kid).slice(0, 80)}'` : `no kid and alg ${header.alg}`;

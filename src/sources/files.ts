@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { UserError } from '../errors.js';
+import { errorCode, UserError } from '../errors.js';
 import { byCodeUnit } from '../util/order.js';
 import type { Policy } from '../policy/types.js';
 import type { SkippedFile, UnitKind } from '../types.js';
@@ -175,7 +175,6 @@ function unreadableDirectory(relative: string, error: unknown): SkippedFile {
   return { file: relative || '.', reason: 'unreadable', detail: `the directory cannot be listed (${errorCode(error) ?? 'error'}), so its files were not read` };
 }
 
-const errorCode = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined);
 
 /** The top directory of the git work tree holding `dir`, or undefined outside one. */
 export async function gitTopLevel(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import type { getOctokit } from '@actions/github';
-import { UserError } from '../errors.js';
+import { errorKind, UserError } from '../errors.js';
+import { redactUrl } from '../util/url.js';
 import { formatSize } from '../policy/size.js';
 import type { SkippedFile } from '../types.js';
 import type { FileEntry } from './files.js';
@@ -111,7 +112,7 @@ export async function fetchJobLogs(request: JobLogRequest): Promise<JobLogs> {
         const failure = apiError(error, `download the log of job '${job.name}' (${job.id})`, request.apiUrl);
         const status = (error as { status?: number }).status;
         if (status === 401 || status === 403) throw failure;
-        gap(controller.signal.aborted ? `did not answer within ${stallMs / 1000} s` : `could not be downloaded (${status ? `HTTP ${status}` : errorName(error)})`);
+        gap(controller.signal.aborted ? `did not answer within ${stallMs / 1000} s` : `could not be downloaded (${status ? `HTTP ${status}` : errorKind(error)})`);
         continue;
       }
       dog.reset();
@@ -119,7 +120,7 @@ export async function fetchJobLogs(request: JobLogRequest): Promise<JobLogs> {
       result.files.push({ absolute: spooled.file, relative: path, kind: 'job-log' });
       result.scanned++;
       if (spooled.failed !== undefined) {
-        gap(controller.signal.aborted ? `stalled after ${formatSize(spooled.bytes)} (no data for ${stallMs / 1000} s); only that part was scanned` : `broke off after ${formatSize(spooled.bytes)} (${errorName(spooled.failed)}); only that part was scanned`);
+        gap(controller.signal.aborted ? `stalled after ${formatSize(spooled.bytes)} (no data for ${stallMs / 1000} s); only that part was scanned` : `broke off after ${formatSize(spooled.bytes)} (${errorKind(spooled.failed)}); only that part was scanned`);
       } else if (spooled.truncated) {
         gap(`is larger than ${request.capName ?? 'the cap'} (${formatSize(request.maxBytes)}): only its first ${formatSize(spooled.bytes)} were scanned`);
       }
@@ -130,11 +131,6 @@ export async function fetchJobLogs(request: JobLogRequest): Promise<JobLogs> {
   }
   return result;
 }
-
-const errorName = (error: unknown) => {
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  return [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? code : ''].filter(Boolean).join(' ');
-};
 
 /** Turns an API failure into a user error that says what to do. */
 function apiError(error: unknown, action: string, apiUrl: string): UserError {
@@ -148,6 +144,6 @@ function apiError(error: unknown, action: string, apiUrl: string): UserError {
     case 404:
       return new UserError('ERR_GITHUB_API', `cannot ${action}: not found (404); check run-id and that the token can see the repository`);
     default:
-      return new UserError('ERR_GITHUB_API', `cannot ${action}: the GitHub API at ${apiUrl} did not answer as expected (${status ? `${status}: ` : ''}${message.slice(0, 200)})`);
+      return new UserError('ERR_GITHUB_API', `cannot ${action}: the GitHub API at ${redactUrl(apiUrl)} did not answer as expected (${status ? `${status}: ` : ''}${message.slice(0, 200)})`.replace(apiUrl, redactUrl(apiUrl)));
   }
 }

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { errorCode, UserError } from '../errors.js';
 import { formatSize } from '../policy/size.js';
 
 export interface ReadOptions {
@@ -35,7 +35,7 @@ export function readRegularFile(file: string, options: ReadOptions): string {
       try {
         read = readSync(fd, block, 0, block.length, null);
       } catch (error) {
-        throw new UserError(options.code, `${options.what}: cannot be read (${codeOf(error) ?? 'error'})`);
+        throw new UserError(options.code, `${options.what}: cannot be read (${errorCode(error) ?? 'error'})`);
       }
       if (read === 0) break;
       total += read;
@@ -48,10 +48,8 @@ export function readRegularFile(file: string, options: ReadOptions): string {
   }
 }
 
-const codeOf = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined);
-
 function describeOpenError(error: unknown): string {
-  switch (codeOf(error)) {
+  switch (errorCode(error)) {
     case 'ENOENT':
       return 'no such file';
     case 'EACCES':
@@ -60,7 +58,7 @@ function describeOpenError(error: unknown): string {
     case 'EISDIR':
       return 'a directory, not a file';
     default:
-      return `cannot be opened (${codeOf(error) ?? 'error'})`;
+      return `cannot be opened (${errorCode(error) ?? 'error'})`;
   }
 }
 
