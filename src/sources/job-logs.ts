@@ -144,6 +144,6 @@ function apiError(error: unknown, action: string, apiUrl: string): UserError {
     case 404:
       return new UserError('ERR_GITHUB_API', `cannot ${action}: not found (404); check run-id and that the token can see the repository`);
     default:
-      return new UserError('ERR_GITHUB_API', `cannot ${action}: the GitHub API at ${redactUrl(apiUrl)} did not answer as expected (${status ? `${status}: ` : ''}${message.slice(0, 200)})`.replace(apiUrl, redactUrl(apiUrl)));
+      return new UserError('ERR_GITHUB_API', `cannot ${action}: the GitHub API at ${redactUrl(apiUrl)} did not answer as expected (${status ? `${status}: ` : ''}${message.slice(0, 200)})`);
   }
 }

@@ -11,5 +11,5 @@ export function redactUrl(text: string): string {
     return '(a URL that does not parse)';
   }
   const hidden = url.username || url.password || url.search || url.hash ? ' (credentials, query and fragment not shown)' : '';
-  return `${url.protocol}//${url.host}${url.pathname}${hidden}`;
+  return `${url.protocol}//${url.host}${url.pathname === '/' && !/\/$/.test(text.split(/[?#]/)[0]!) ? '' : url.pathname}${hidden}`;
 }
