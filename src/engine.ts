@@ -64,6 +64,8 @@ export interface UnitContext {
    * one the unit has a budget of its own, and its budget gaps are in the result.
    */
   budget?: FileBudget;
+  /** JWT_GUARD_DEBUG: an analysis failure's gap says where it was thrown. */
+  debug?: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
   try {
     detection = detect(unit.text);
   } catch (error) {
-    gaps.push({ file: unit.path, reason: 'analysis-failed', detail: `the detectors failed on this text (${errorKind(error)}), so none of it was searched`, unitKind: unit.kind });
+    gaps.push({ file: unit.path, reason: 'analysis-failed', detail: `the detectors failed on this text (${errorKind(error, context.debug)}), so none of it was searched`, unitKind: unit.kind });
     return place(result, context);
   }
   const { artifacts } = detection;
@@ -103,7 +105,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
         : await analyzeArtifact(artifact);
     } catch (error) {
       facts = fallbackFacts(artifact);
-      gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `the analysis of a ${what} failed (${errorKind(error)})${facts ? '; it is reported by what is known of it' : ''}`, subject: artifact.type });
+      gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `the analysis of a ${what} failed (${errorKind(error, context.debug)})${facts ? '; it is reported by what is known of it' : ''}`, subject: artifact.type });
     }
     if (!facts) continue;
     const begin = position(starts, artifact.span.start);
@@ -117,7 +119,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
       try {
         reports = await rule.check(ruleContext);
       } catch (error) {
-        gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `rule ${rule.meta.id} could not judge a ${what} (${errorKind(error)}); the other rules did`, subject: artifact.type });
+        gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `rule ${rule.meta.id} could not judge a ${what} (${errorKind(error, context.debug)}); the other rules did`, subject: artifact.type });
         continue;
       }
       for (const report of reports) {

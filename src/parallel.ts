@@ -17,6 +17,8 @@ export interface FilesContext {
   now?: number;
   /** The scan's analysis budget and memo; a scan of files without one has a budget of its own. */
   budget?: ScanBudget;
+  /** JWT_GUARD_DEBUG: analysis failures say where they were thrown. */
+  debug?: boolean;
 }
 
 /** What scanning a set of files yields: a scan result without its duration. */
@@ -53,7 +55,7 @@ export function add(total: FilesOutcome, part: FilesOutcome): void {
  */
 class Analyst {
   private isLog: ((relative: string) => boolean) | undefined;
-  private readonly unitContext: { trusted?: TrustedKeys; now?: number };
+  private readonly unitContext: { trusted?: TrustedKeys; now?: number; debug?: boolean };
   private readonly budget: ScanBudget;
 
   constructor(
@@ -61,7 +63,7 @@ class Analyst {
     private readonly reader: FileReader,
     private readonly out: FilesOutcome,
   ) {
-    this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}) };
+    this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}), ...(context.debug ? { debug: true } : {}) };
     this.budget = context.budget ?? new ScanBudget();
   }
 
@@ -91,7 +93,7 @@ class Analyst {
       try {
         result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk, budget });
       } catch (error) {
-        out.skipped.push({ file: entry.relative, reason: 'analysis-failed', detail: `the analysis of the text from line ${chunk.lineBase + 1} failed (${errorKind(error)})`, line: chunk.lineBase + 1, unitKind: kind });
+        out.skipped.push({ file: entry.relative, reason: 'analysis-failed', detail: `the analysis of the text from line ${chunk.lineBase + 1} failed (${errorKind(error, context.debug)})`, line: chunk.lineBase + 1, unitKind: kind });
         return;
       }
       append(out.findings, result.findings);

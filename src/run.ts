@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { errorKind, UserError } from './errors.js';
+import { errorCode, errorKind, UserError } from './errors.js';
 import { loadTrustedKeys } from './analyze/trusted.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/types.js';
@@ -61,6 +61,7 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
       ...(baseline ? { baseline } : {}),
       extraFiles,
       extraSkipped,
+      ...(settings.debug ? { debug: true } : {}),
     });
     let checked: CheckedToken[] | undefined;
     if (settings.tokens && settings.tokens.length > 0) {
@@ -136,7 +137,6 @@ export async function writeFileAtomic(file: string, content: string | Iterable<s
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });
-    const code = (error as { code?: string }).code;
-    throw new UserError('ERR_WRITE', `cannot write ${file}: ${code ?? (error as Error).message}`, { cause: error });
+    throw new UserError('ERR_WRITE', `cannot write ${file}: ${errorCode(error) ?? errorKind(error)}`, { cause: error });
   }
 }

@@ -38,6 +38,8 @@ export interface ScanOptions {
   scanFiles?: boolean;
   /** The analysis budget (tests make it small). */
   budget?: ScanBudget;
+  /** JWT_GUARD_DEBUG: analysis failures say where they were thrown. */
+  debug?: boolean;
 }
 
 /** Orders findings most severe first, then by file and line. */
@@ -58,7 +60,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const targets = options.targets ?? (options.root ? [options.root] : []);
   const base = options.base ?? (targets.length === 1 ? targets[0]! : process.cwd());
   const budget = options.budget ?? new ScanBudget();
-  const context: FilesContext = { policy, budget, ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
+  const context: FilesContext = { policy, budget, ...(options.debug ? { debug: true } : {}), ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
   const listFilesToo = options.scanFiles !== false;
   const size = options.parallel && listFilesToo ? poolSize(options.parallel.threads) : 0;
   const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;

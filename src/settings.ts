@@ -33,7 +33,12 @@ export interface ScanSettings {
   hmacSecret?: string;
   /** Reading threads: the worker bundle (dist/<entry>/worker.js), and a forced count (JWT_GUARD_THREADS). */
   parallel?: { entry: URL; threads?: number };
+  /** JWT_GUARD_DEBUG (or the runner's debug logging): analysis failures say where they were thrown. */
+  debug?: boolean;
 }
+
+/** Whether debugging output is asked for: JWT_GUARD_DEBUG, or the runner's debug logging. */
+export const debugFromEnv = (env: NodeJS.ProcessEnv): boolean => Boolean(env.JWT_GUARD_DEBUG || env.RUNNER_DEBUG);
 
 /** JWT_GUARD_THREADS, when it names a thread count. */
 /**

@@ -98,6 +98,10 @@ describe('containment', () => {
       expect(result.findings[0]!.message).toContain('the analysis of a pgp (PGP PRIVATE KEY BLOCK) failed (BugError); it is reported by what is known of it');
       expect(result.findings[0]!.message).not.toContain('quoting');
       expect(result.findings[2]!.message).toContain('could not be confirmed');
+      // with JWT_GUARD_DEBUG, the gap says where it was thrown (frames only, never the message)
+      const debugged = await mockedScan({ root: repo.dir, policy: resolve({}, 'test'), debug: true });
+      expect(debugged.findings[0]!.message).toMatch(/failed \(BugError at parsePgpSecretKey .+\)/);
+      expect(debugged.findings[0]!.message).not.toContain('quoting');
     } finally {
       repo.cleanup();
       jest.resetModules();

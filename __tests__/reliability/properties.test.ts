@@ -48,6 +48,29 @@ describe('properties', () => {
     );
   });
 
+  it('key material no parser reads is "not a key", never an analysis failure: only bugs surface as incomplete-scan', async () => {
+    const policy = resolvePolicy({}, 'test');
+    const b64u = fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('base64url'));
+    const members = fc.record({ n: b64u, e: b64u, d: b64u, crv: fc.constantFrom('P-256', 'P-384', 'P-521', 'Ed25519', 'Ed448', 'X25519', 'secp256k1', 'bogus'), x: b64u, y: b64u, k: b64u, p: b64u, q: b64u, dp: b64u, dq: b64u, qi: b64u }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('RSA', 'EC', 'OKP', 'oct'), members, async (kty, rest) => {
+        const { gaps } = await scanUnit({ path: 'f', kind: 'file', text: JSON.stringify({ kty, ...rest }) }, policy);
+        expect(gaps.filter((g) => g.reason === 'analysis-failed')).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+    const labels = fc.constantFrom('PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'PGP PRIVATE KEY BLOCK', 'PUBLIC KEY', 'CERTIFICATE');
+    await fc.assert(
+      fc.asyncProperty(labels, fc.uint8Array({ minLength: 30, maxLength: 600 }), async (label, bytes) => {
+        const body = label === 'OPENSSH PRIVATE KEY' ? Buffer.concat([Buffer.from('openssh-key-v1\0'), Buffer.from(bytes)]) : Buffer.from(bytes);
+        const text = `-----BEGIN ${label}-----\n${body.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
+        const { gaps } = await scanUnit({ path: 'f', kind: 'file', text }, policy);
+        expect(gaps.filter((g) => g.reason === 'analysis-failed')).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('the token parser and the verifier take any string without throwing, and refuse what is not a signed token', async () => {
     const tokenish = fc.oneof(
       nearMiss,

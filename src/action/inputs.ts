@@ -2,7 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../sources/files.js';
 import { UserError } from '../errors.js';
-import { parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
+import { debugFromEnv, parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
 import { splitTokens } from '../check/run.js';
 
 export interface ActionInputs {
@@ -109,6 +109,7 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
       ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace, { mustExist: true }) } : {}),
       ...(tokens.length > 0 ? { tokens } : {}),
       ...(hmacSecret ? { hmacSecret } : {}),
+      ...(debugFromEnv(env) ? { debug: true } : {}),
     },
     ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, { extraRoots: temp }) } : {}),
     ...(jobLogs ? { jobLogs } : {}),

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, pbkdf2Sync, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { ContentError, errorCode } from '../errors.js';
 import type { Artifact, KeyEncoding, KeyFacts } from '../types.js';
 import { cleanArmorBody, quotedContent, toPem, type ArmorBody } from '../detect/armor.js';
 import { describeKeyObject, parseSshPublicKey, publicKeyFromJwk, type PublicKeyFacts } from './public-key.js';
@@ -47,13 +48,17 @@ export async function analyzeKey(artifact: Artifact): Promise<KeyFacts | undefin
 }
 
 /**
- * Errors that mean "this content is not a readable key", as opposed to a bug. Checked by
- * code and name, not instanceof: node:crypto's errors come from another realm under test VMs.
+ * Errors that mean "this content is not a readable key", as opposed to a bug: our own
+ * ContentError (ERR_MALFORMED), and node:crypto's documented codes for input it cannot
+ * read (OpenSSL decoder errors, ERR_CRYPTO_*, invalid JWK members). Matched by code, not
+ * instanceof (node's errors come from another realm under test VMs), and never by class:
+ * a TypeError or RangeError without one of these codes is a bug, and surfaces as an
+ * analysis-failed gap instead of hiding a key.
  */
+const CONTENT_CODE = /^(ERR_MALFORMED|ERR_OSSL_[A-Z0-9_]+|ERR_CRYPTO_[A-Z0-9_]+|ERR_INVALID_ARG_(TYPE|VALUE)|ERR_OUT_OF_RANGE)$/;
+
 function isContentError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code = '', name = '' } = error as { code?: string; name?: string };
-  return code === 'ERR_MALFORMED' || code.startsWith('ERR_OSSL') || code.startsWith('ERR_CRYPTO') || code.startsWith('ERR_INVALID_ARG') || name === 'TypeError' || name === 'RangeError';
+  return CONTENT_CODE.test(errorCode(error) ?? '');
 }
 
 /** The ways a body may be recovered: as written, then only the quoted parts of concatenated source strings. */
@@ -134,8 +139,7 @@ async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {
     try {
       key = createPrivateKey(toPem(label, body));
     } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (NEEDS_PASSPHRASE.has(code)) {
+      if (NEEDS_PASSPHRASE.has(errorCode(error) ?? '')) {
         const encoding: KeyEncoding = label === 'ENCRYPTED PRIVATE KEY' ? 'pkcs8-encrypted' : 'pem-encrypted';
         return { kind: 'key', private: true, keyType: known.keyType, encrypted: true, encoding, confirmed: true, digest: sha256(body.base64) };
       }
@@ -151,13 +155,13 @@ const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
 
 /** The openssh-key-v1 container (PROTOCOL.key): cipher, KDF, public key, private section. */
 async function analyzeOpenSsh(data: Buffer): Promise<KeyFacts> {
-  if (!data.subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC)) throw Object.assign(new TypeError('not an openssh-key-v1 container'), { code: 'ERR_MALFORMED' });
+  if (!data.subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC)) throw new ContentError('not an openssh-key-v1 container');
   const reader = new WireReader(data.subarray(OPENSSH_MAGIC.length));
   const cipher = reader.text();
   reader.text(); // KDF name
   reader.string(); // KDF options
   const count = reader.u32();
-  if (count < 1 || count > 16) throw Object.assign(new RangeError(`implausible key count ${count}`), { code: 'ERR_MALFORMED' });
+  if (count < 1 || count > 16) throw new ContentError(`implausible key count ${count}`);
   const ssh = await parseSshPublicKey(reader.string());
   const encrypted = cipher !== 'none';
   let confirmed = ssh.confirmed;

@@ -1,11 +1,7 @@
-import { UserError } from '../errors.js';
+import { ContentError } from '../errors.js';
 
 /** Thrown when a binary container (SSH wire format, OpenPGP packets) is malformed. */
-export class MalformedError extends UserError {
-  constructor(message: string) {
-    super('ERR_MALFORMED', message);
-  }
-}
+export const MalformedError = ContentError;
 
 /**
  * Bounds-checked reader for the length-prefixed binary containers that wrap keys

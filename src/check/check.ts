@@ -10,6 +10,7 @@ import { secretSource, WELL_KNOWN_SECRETS } from '../rules/data/well-known-secre
 import type { Finding, Severity, TokenFacts } from '../types.js';
 import { strictJsonObjectProblem } from '../util/json.js';
 import { keyResolver, type KeySources } from './keys.js';
+import { errorCode } from '../errors.js';
 import { isoTime as iso } from '../util/time.js';
 
 export interface CheckedToken {
@@ -60,9 +61,8 @@ function parseProblem(token: string): string | undefined {
 
 /** jose's verdict on the signature (and exp/nbf), as a failure in jwt-guard's terms. */
 function verificationFailure(error: unknown, facts: TokenFacts, now: number): Failure {
-  const code = (error as { code?: string }).code;
   const claims = facts.claims ?? {};
-  switch (code) {
+  switch (errorCode(error)) {
     case 'ERR_NO_TRUSTED_KEY':
       return new Failure('token-signature', (error as Error).message);
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':

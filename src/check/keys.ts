@@ -5,7 +5,7 @@ import { detectArtifacts } from '../detect/index.js';
 import { publicKeyFromPem } from '../analyze/keys.js';
 import type { Artifact } from '../types.js';
 import { redactUrl } from '../util/url.js';
-import { errorKind } from '../errors.js';
+import { errorCode, errorKind, JwtGuardError } from '../errors.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -59,8 +59,10 @@ export interface KeySources {
 }
 
 /** Why no key could be found for a token, in words a person can act on. */
-export class NoTrustedKey extends Error {
-  readonly code = 'ERR_NO_TRUSTED_KEY';
+export class NoTrustedKey extends JwtGuardError {
+  constructor(message: string) {
+    super('ERR_NO_TRUSTED_KEY', message);
+  }
 }
 
 /**
@@ -76,7 +78,7 @@ export function keyResolver(sources: KeySources): JWTVerifyGetKey {
       if (!sources.hmacSecret) throw new NoTrustedKey(`it is signed with ${header.alg}, and no HMAC secret was given to check it with`);
       return sources.hmacSecret;
     }
-    const noMatch = (error: unknown) => (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
+    const noMatch = (error: unknown) => errorCode(error) === 'ERR_JWKS_NO_MATCHING_KEY';
     if (local) {
       try {
         return await local(header, token);

@@ -12,7 +12,7 @@ import { auditLine, githubContextClaims, mintTokens, parseClaimSets } from '../m
 import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
 import { reportPieces, runScan, writeFileAtomic } from '../run.js';
-import { parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../settings.js';
+import { debugFromEnv, parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../settings.js';
 import { gitTopLevel, resolveTargets } from '../sources/files.js';
 import { VERSION } from '../version.js';
 import { failureLine } from '../report/summary.js';
@@ -155,6 +155,7 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
     ...(values['write-baseline'] ? { writeBaseline: resolve(values['write-baseline'] as string) } : {}),
     ...(values['stdin-log'] ? { stdinLog: () => io.stdin() } : {}),
     ...(io.workerEntry ? { parallel: { entry: io.workerEntry, ...(threads ? { threads } : {}) } } : {}),
+    ...(debugFromEnv(io.env) ? { debug: true } : {}),
   };
   const outcome = await runScan(settings);
   const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));

@@ -1,5 +1,6 @@
 import { isUserError } from '../errors.js';
 import { EXIT } from './cli.js';
+import { debugFromEnv } from '../settings.js';
 import { logLine } from '../report/safe.js';
 
 /** A message for the terminal or a CI log: each of its lines escaped (it may quote a path or a value from a file). */
@@ -15,7 +16,7 @@ export function reportFailure(error: unknown, stderr: { write(text: string): unk
     stderr.write(`jwt-guard: ${safe(error.message)}\n`);
     return EXIT.usage;
   }
-  const debug = Boolean(env.JWT_GUARD_DEBUG || env.RUNNER_DEBUG);
+  const debug = debugFromEnv(env);
   stderr.write(`jwt-guard: internal error: ${safe((error as Error)?.message ?? String(error))}\n`);
   stderr.write(debug ? `${(error as Error)?.stack ?? ''}\n` : 'Set JWT_GUARD_DEBUG=1 for the stack trace, and report it.\n');
   return EXIT.internal;

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, compactDecrypt, CompactEncrypt, decodeProtectedHeader, type JWK } from 'jose';
-import { UserError } from '../errors.js';
+import { errorCode, UserError } from '../errors.js';
 
 /** PBES2 iterations for keys jwt-guard encrypts: far above RFC 7518's minimum of 1000 (OWASP asks 210,000 for PBKDF2-HMAC-SHA512). */
 export const PBES2_ITERATIONS = 210_000;
@@ -28,7 +28,7 @@ function isEncryptedKeyStructure(pem: string): boolean {
     createPrivateKey({ key: pem, format: 'pem' });
     return false;
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const code = errorCode(error);
     return code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || code === 'ERR_MISSING_PASSPHRASE';
   }
 }
@@ -94,8 +94,7 @@ export async function openSigningKey(blob: string, passphrase: string | undefine
         maxPBES2Count: MAX_PBES2_ITERATIONS,
       }));
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new UserError('ERR_MINT_KEY', code === 'ERR_JWE_DECRYPTION_FAILED' ? 'the passphrase does not open the signing key' : `the signing key is not a JWE jwt-guard accepts (${KEY_WRAP} with ${CONTENT})`);
+      throw new UserError('ERR_MINT_KEY', errorCode(error) === 'ERR_JWE_DECRYPTION_FAILED' ? 'the passphrase does not open the signing key' : `the signing key is not a JWE jwt-guard accepts (${KEY_WRAP} with ${CONTENT})`);
     }
     try {
       privateKey = createPrivateKey({ key: JSON.parse(new TextDecoder().decode(plaintext)), format: 'jwk' });

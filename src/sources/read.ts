@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { errorCode, errorKind } from '../errors.js';
 import type { FileEntry } from './files.js';
 import type { SkippedFile } from '../types.js';
 import { formatSize } from '../policy/size.js';
@@ -130,10 +131,10 @@ export type Hit = Extract<Look, { kind: 'hit' }>;
 export type ReadOutcome = { kind: 'text'; bytes: number; partly?: string } | { kind: 'skipped'; skipped: SkippedFile };
 
 function trouble(file: string, error: unknown): SkippedFile {
-  const code = (error as { code?: string }).code;
+  const code = errorCode(error);
   if (code === 'ENOENT') return { file, reason: 'vanished', detail: 'removed while the scan ran' };
   if (code === 'ELOOP') return { file, reason: 'symlink-not-followed', detail: 'listed as a file, but it is a link now: not followed (a target inside the repository is scanned under its own path)' };
-  return { file, reason: 'unreadable', detail: code ?? (error as Error).name };
+  return { file, reason: 'unreadable', detail: code ?? errorKind(error) };
 }
 
 /**
@@ -187,7 +188,7 @@ export class FileReader {
     try {
       fd = openSync(entry.absolute, OPEN_FLAGS);
     } catch (error) {
-      if (entry.tracked && (error as { code?: string }).code === 'ENOENT') return { kind: 'gone' };
+      if (entry.tracked && errorCode(error) === 'ENOENT') return { kind: 'gone' };
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     }
     try {

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { errorCode, UserError } from '../errors.js';
+import { errorCode, UserError, type ErrorCode } from '../errors.js';
 import { formatSize } from '../policy/size.js';
 
 export interface ReadOptions {
@@ -8,7 +8,7 @@ export interface ReadOptions {
   /** How the file is named in messages ("policy file .github/jwt-guard.json", "--passphrase-file"). */
   what: string;
   /** The error code of the UserError for a file that cannot be read. */
-  code: string;
+  code: ErrorCode;
 }
 
 /**
