@@ -10,6 +10,7 @@ import { errorKind } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import type { Policy } from './policy/types.js';
 import { RULES } from './rules/index.js';
+import { formatMessage } from './rules/types.js';
 import { inlineDirectives, inlineSuppression, suppressed, type Suppressor } from './suppress.js';
 import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from './types.js';
 import { lineStarts, position } from './util/lines.js';
@@ -133,7 +134,8 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
           column: begin.column,
           endLine: end.line,
           endColumn: end.column + 1,
-          message: report.message,
+          message: formatMessage(rule.meta, report),
+          messageId: report.messageId,
           fingerprint: fingerprint(rule.meta.id, unit.path, facts.digest),
           unitKind: unit.kind,
           artifact: (shown ??= publicFacts(artifact, facts)),

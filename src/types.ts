@@ -122,6 +122,8 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   message: string;
+  /** The rule's message id (its `meta.messages`): what tests and callers match on. Not in the reports. */
+  messageId?: string;
   fingerprint: string;
   unitKind: UnitKind;
   artifact: { type: SubjectType } & Record<string, unknown>;

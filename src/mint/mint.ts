@@ -4,11 +4,11 @@ import { describeKeyObject } from '../analyze/public-key.js';
 import { analyzeToken } from '../analyze/tokens.js';
 import { checkTokens } from '../check/check.js';
 import { UserError } from '../errors.js';
-import { ScanBudget } from '../budget.js';
 import { formatDuration } from '../policy/duration.js';
 import type { Policy } from '../policy/types.js';
 import { judgeAlgorithm, keyRequirement } from '../rules/algorithms.js';
-import { sensitiveClaim } from '../rules/sensitive-claim.js';
+import { RULES } from '../rules/index.js';
+import { formatMessage } from '../rules/types.js';
 import { keyWeaknesses } from '../rules/weak-key.js';
 import type { KeyFacts } from '../types.js';
 import type { SigningKey } from './keys.js';
@@ -151,12 +151,16 @@ export async function mintTokens(policy: Policy, request: MintRequest): Promise<
   // Fail closed: every token must pass the policy it will be judged by.
   const verdicts = await checkTokens(minted.map((m) => m.token), policy, { local: [request.key.publicJwk], remote: [] }, now);
   for (const verdict of verdicts) {
-    if (!verdict.valid) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: the token would break the policy (${verdict.failure!.ruleId}): ${verdict.failure!.message.replace(/^Token \d+, .*?, is refused: /, '')}`);
+    if (!verdict.valid) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: the token would break the policy (${verdict.failure!.ruleId}): ${verdict.reason}`);
   }
+  // Then the rules that judge a token about to be minted beyond what verifying it checks (sensitive-claim).
   for (const m of minted) {
     const facts = analyzeToken({ type: 'jwt', span: { start: 0, end: m.token.length }, raw: m.token })!;
-    const sensitive = await sensitiveClaim.check!({ facts, policy, severity: 'error', options: {}, unit: { path: '<mint>', kind: 'input', text: '' }, artifact: { type: 'jwt', span: { start: 0, end: 0 }, raw: '' }, trusted: new Map(), now, budget: new ScanBudget().file('<mint>', 'input') });
-    if (policy.rules['sensitive-claim']?.severity !== 'off' && sensitive.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${sensitive[0]!.message.replace(/^JWT \(.*?\) /, 'the token ')}`);
+    for (const rule of RULES) {
+      if (!rule.mint || policy.rules[rule.meta.id]?.severity === 'off') continue;
+      const report = rule.mint({ facts, policy, now });
+      if (report) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${formatMessage(rule.meta, report)}`);
+    }
   }
   return { tokens: minted, warnings };
 }

@@ -1,7 +1,8 @@
 import { fingerprint } from '../fingerprint.js';
 import type { Policy } from '../policy/types.js';
 import type { Finding, SkippedFile, SkipReason, UnitKind } from '../types.js';
-import type { Rule } from './types.js';
+import { ecKey, jwk } from './example-material.js';
+import { formatMessage, type Rule } from './types.js';
 
 /**
  * Content the scan could not read or analyse completely. It has no check over artifacts:
@@ -22,6 +23,24 @@ export const incompleteScan: Rule = {
       '',
       '**What to do:** make the file readable to the scan (permissions, a broken download: run again), raise or remove `files.maxFileSize`, or split a file so dense with keys and tokens that it exhausts the analysis budget. To accept a gap, add an `ignore` entry for the path with a reason; a baseline never accepts one, because what was not read may change unseen.',
     ].join('\n'),
+    messages: {
+      gap: 'Scan incomplete ({reason}): {detail}. {advice}',
+      gapFromLine: 'Scan incomplete from line {line} ({reason}): {detail}. {advice}',
+    },
+  },
+  examples: {
+    valid: [{ name: 'a JWK of ordinary size', text: () => JSON.stringify(jwk(ecKey())) }],
+    invalid: [
+      {
+        name: 'a private JWK padded past the search window',
+        text: () => {
+          const key = jwk(ecKey());
+          return JSON.stringify({ kty: key.kty, pad: 'x'.repeat(70_000), crv: key.crv, x: key.x, y: key.y, d: key.d });
+        },
+        messageId: 'gapFromLine',
+      },
+      { name: 'a text with too many unbalanced objects around kty', text: () => `${'{"kty":'.repeat(100_000)}1`, messageId: 'gapFromLine' },
+    ],
   },
 };
 
@@ -41,7 +60,8 @@ export function incompleteFinding(policy: Policy, gap: SkippedFile & { unitKind:
   if (severity === 'off') return undefined;
   const line = gap.line ?? 1;
   const column = gap.column ?? 1;
-  const what = gap.line === undefined ? 'Scan incomplete' : `Scan incomplete from line ${line}`;
+  const data = { line, reason: gap.reason, detail: gap.detail ?? 'no detail', advice: ADVICE[gap.reason] ?? '' };
+  const messageId = gap.line === undefined ? 'gap' : 'gapFromLine';
   return {
     ruleId: incompleteScan.meta.id,
     severity,
@@ -50,7 +70,8 @@ export function incompleteFinding(policy: Policy, gap: SkippedFile & { unitKind:
     column,
     endLine: line,
     endColumn: column + 1,
-    message: `${what} (${gap.reason}): ${gap.detail ?? 'no detail'}. ${ADVICE[gap.reason] ?? ''}`.trimEnd(),
+    message: formatMessage(incompleteScan.meta, { messageId, data }).trimEnd(),
+    messageId,
     fingerprint: fingerprint(incompleteScan.meta.id, gap.file, `${gap.reason}\0${gap.subject ?? ''}`),
     unitKind: gap.unitKind,
     artifact: { type: gap.subject ?? 'content', reason: gap.reason },

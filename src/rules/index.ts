@@ -2,16 +2,22 @@ import type { Rule, RuleMeta } from './types.js';
 import { privateKey } from './private-key.js';
 import { weakKey } from './weak-key.js';
 import { disallowedAlgorithm } from './disallowed-algorithm.js';
-import { committedToken, tokenInLog, tokenInUrl } from './token-placement.js';
+import { committedToken } from './committed-token.js';
+import { tokenInLog } from './token-in-log.js';
+import { tokenInUrl } from './token-in-url.js';
 import { tokenLifetime } from './token-lifetime.js';
 import { missingClaim } from './missing-claim.js';
 import { insecureHeader } from './insecure-header.js';
 import { sensitiveClaim } from './sensitive-claim.js';
 import { weakSecret } from './weak-secret.js';
 import { incompleteScan } from './incomplete-scan.js';
-import { tokenAudience, tokenExpired, tokenIssuer, tokenSignature, tokenType } from './verification.js';
+import { tokenSignature } from './token-signature.js';
+import { tokenExpired } from './token-expired.js';
+import { tokenIssuer } from './token-issuer.js';
+import { tokenAudience } from './token-audience.js';
+import { tokenType } from './token-type.js';
 
-/** Every rule, in the order they are reported in SARIF and the README. Adding a rule: one file, one entry here. */
+/** Every rule, in the order they are reported in SARIF and the README. Adding a rule: one module (src/rules/<id>.ts) with its examples, one entry here. */
 export const RULES: readonly Rule[] = [
   privateKey,
   weakKey,

@@ -1,4 +1,5 @@
 import { describeToken } from '../analyze/describe.js';
+import { ecKey, es256, publicJwk, unsignedShape } from './example-material.js';
 import type { Rule } from './types.js';
 
 const KEY_HEADERS: Record<string, string> = {
@@ -61,11 +62,33 @@ export const insecureHeader: Rule = {
       '',
       '**What to do:** verifiers pick keys from their own configuration by `kid`, never from the token; issuers stop emitting these headers. If a key header is genuinely needed, allow it in `tokens.allowedKeyHeaders`.',
     ].join('\n'),
+    messages: {
+      unsafe: '{token} has an unsafe header: {problems}.',
+      refused: '{problem}',
+    },
   },
   check({ facts, policy }) {
     if (facts.kind !== 'token') return [];
     const problems = headerProblems(facts.header, policy.tokens.allowedKeyHeaders);
     if (problems.length === 0) return [];
-    return [{ message: `${describeToken(facts)} has an unsafe header: ${problems.join('; ')}.` }];
+    return [{ messageId: 'unsafe', data: { token: describeToken(facts), problems: problems.join('; ') } }];
+  },
+  verifyHeader({ facts, policy }) {
+    const [problem] = headerProblems(facts.header, policy.tokens.allowedKeyHeaders);
+    return problem ? { messageId: 'refused', data: { problem } } : undefined;
+  },
+  examples: {
+    valid: [
+      { name: 'a kid that is an RFC 7638 thumbprint', text: () => es256(undefined, { kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' }) },
+      { name: 'a jku the policy allows', text: () => unsignedShape({ alg: 'ES256', jku: 'https://id.example.test/jwks.json' }), policy: { tokens: { allowedKeyHeaders: ['jku'] } } },
+    ],
+    invalid: [
+      { name: 'a token that names its own key URL', text: () => unsignedShape({ alg: 'RS256', jku: 'https://attacker.example/jwks.json' }), messageId: 'unsafe' },
+      { name: 'an embedded jwk', text: () => unsignedShape({ alg: 'ES256', jwk: publicJwk(ecKey()) }), messageId: 'unsafe' },
+      { name: 'a kid shaped like path traversal', text: () => unsignedShape({ alg: 'HS256', kid: '../../dev/null' }), messageId: 'unsafe' },
+      { name: 'a kid shaped like SQL', text: () => unsignedShape({ alg: 'HS256', kid: "x' UNION SELECT 'key" }), messageId: 'unsafe' },
+      { name: 'an unknown crit', text: () => unsignedShape({ alg: 'ES256', crit: ['exp'], exp: 1 }), messageId: 'unsafe' },
+      { name: 'a checked token with an embedded jwk', mode: 'verify', text: () => es256(undefined, { jwk: publicJwk(ecKey()) }), messageId: 'refused' },
+    ],
   },
 };

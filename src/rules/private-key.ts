@@ -2,6 +2,11 @@ import type { KeyFacts, Severity } from '../types.js';
 import { lower } from './severity.js';
 import type { Rule, RuleReport } from './types.js';
 import { describeKey } from '../analyze/describe.js';
+import { ecKey, encryptedPkcs8, jwk, pkcs8, publicJwk, rsaKey, spki } from './example-material.js';
+
+const ROTATE = 'Rotate it now (it stays in git history) and keep keys in a secret store.';
+const MOVE = 'Even encrypted, it belongs in a secret store, not in the repository: move it out and rotate it if the passphrase may be known.';
+const UNCONFIRMED = ' Its structure could not be confirmed by parsing, so it may be damaged or of a type this runtime does not read.';
 
 /** Private key material committed to a file or written to a log. */
 export const privateKey: Rule = {
@@ -28,6 +33,13 @@ export const privateKey: Rule = {
         default: 'warning',
       },
     },
+    messages: {
+      live: 'LIVE KEY: {key} is the private half of the trusted production key ({trusted}). Rotate it now: revoke it, publish a new key, and treat everything it signed as suspect.',
+      plain: `{key}. ${ROTATE}`,
+      plainUnconfirmed: `{key}. ${ROTATE}${UNCONFIRMED}`,
+      encrypted: `{key}. ${MOVE}`,
+      encryptedUnconfirmed: `{key}. ${MOVE}${UNCONFIRMED}`,
+    },
   },
   check({ facts, severity, options, trusted }): RuleReport[] {
     if (facts.kind !== 'key' || !facts.private) return [];
@@ -35,16 +47,32 @@ export const privateKey: Rule = {
     const live = key.thumbprint ? trusted.get(key.thumbprint) : undefined;
     if (live) {
       const which = `${live.description}${live.kid ? ` with kid '${live.kid}'` : ''} in ${live.file}`;
-      return [{ message: `LIVE KEY: ${describeKey(key)} is the private half of the trusted production key (${which}). Rotate it now: revoke it, publish a new key, and treat everything it signed as suspect.`, severity: 'error' }];
+      return [{ messageId: 'live', data: { key: describeKey(key), trusted: which }, severity: 'error' }];
     }
     const configured = key.encrypted ? (options.encryptedSeverity as Severity | 'off') : severity;
     // A body no parser accepts may be a damaged key or an unusual type: report it, one level lower.
     const reportSeverity = key.confirmed ? configured : lower(configured);
-    const what = describeKey(key);
-    const confidence = key.confirmed ? '' : ' Its structure could not be confirmed by parsing, so it may be damaged or of a type this runtime does not read.';
-    const action = key.encrypted
-      ? 'Even encrypted, it belongs in a secret store, not in the repository: move it out and rotate it if the passphrase may be known.'
-      : 'Rotate it now (it stays in git history) and keep keys in a secret store.';
-    return [{ message: `${what}. ${action}${confidence}`, severity: reportSeverity }];
+    const messageId = `${key.encrypted ? 'encrypted' : 'plain'}${key.confirmed ? '' : 'Unconfirmed'}`;
+    return [{ messageId, data: { key: describeKey(key) }, severity: reportSeverity }];
+  },
+  examples: {
+    valid: [
+      { name: 'a public key is not a secret', text: () => spki(ecKey()) },
+      { name: 'a public JWK', text: () => JSON.stringify(publicJwk(ecKey())) },
+      { name: 'a placeholder between PEM markers', text: () => '-----BEGIN PRIVATE KEY-----\n<your key here>\n-----END PRIVATE KEY-----\n' },
+      { name: 'code that builds a PEM around a variable', text: () => 'const pem = `-----BEGIN PRIVATE KEY-----\\n${body}\\n-----END PRIVATE KEY-----`;' },
+    ],
+    invalid: [
+      { name: 'a PKCS#8 PEM', text: () => pkcs8(ecKey()), messageId: 'plain' },
+      { name: 'an escaped PEM in JSON', text: () => JSON.stringify({ key: pkcs8(rsaKey()) }), messageId: 'plain' },
+      { name: 'a private JWK', text: () => JSON.stringify(jwk(ecKey())), messageId: 'plain' },
+      { name: 'an encrypted PKCS#8 PEM, a warning', text: () => encryptedPkcs8(ecKey()), messageId: 'encrypted', severity: 'warning' },
+      {
+        name: 'a full-size body no parser reads, one level lower',
+        text: () => `-----BEGIN RSA PRIVATE KEY-----\n${Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7919) % 256)).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END RSA PRIVATE KEY-----\n`,
+        messageId: 'plainUnconfirmed',
+        severity: 'warning',
+      },
+    ],
   },
 };

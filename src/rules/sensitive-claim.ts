@@ -1,4 +1,6 @@
 import { describeToken } from '../analyze/describe.js';
+import type { Policy } from '../policy/types.js';
+import { es256, goodClaims } from './example-material.js';
 import type { Rule } from './types.js';
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_-]/g, '');
@@ -24,22 +26,47 @@ export const sensitiveClaim: Rule = {
       '',
       '**What to do:** remove the claims, or carry an opaque reference the server resolves; if personal data is required, set `tokens.allowPersonalData` or encrypt the token (JWE).',
     ].join('\n'),
+    messages: {
+      sensitive: '{token} carries {problems}. Tokens are readable by whoever holds them: move these out of the token.',
+      refusedMint: 'the token carries {problems}. Tokens are readable by whoever holds them: move these out of the token.',
+    },
   },
   check({ facts, policy }) {
     if (facts.kind !== 'token' || !facts.claims) return [];
-    const { claims } = facts;
-    const problems: string[] = [];
-    const secrets = matching(claims, policy.tokens.secretClaims, hasValue);
-    if (secrets.length > 0) problems.push(`claims named like secrets: ${secrets.join(', ')}`);
-    if (!policy.tokens.allowPersonalData) {
-      const personal = matching(claims, policy.tokens.personalClaims, hasValue);
-      if (personal.length > 0) problems.push(`personal data: ${personal.join(', ')} (tokens.allowPersonalData is off)`);
-    }
-    const sub = claims.sub;
-    if ((typeof sub === 'number' && Number.isInteger(sub)) || (typeof sub === 'string' && /^[0-9]{1,9}$/.test(sub))) {
-      problems.push('a sequential numeric sub, which tells readers how many users there are');
-    }
+    const problems = sensitiveProblems(facts.claims, policy);
     if (problems.length === 0) return [];
-    return [{ message: `${describeToken(facts)} carries ${problems.join('; ')}. Tokens are readable by whoever holds them: move these out of the token.` }];
+    return [{ messageId: 'sensitive', data: { token: describeToken(facts), problems: problems.join('; ') } }];
+  },
+  mint({ facts, policy }) {
+    const problems = sensitiveProblems(facts.claims ?? {}, policy);
+    return problems.length > 0 ? { messageId: 'refusedMint', data: { problems: problems.join('; ') } } : undefined;
+  },
+  examples: {
+    valid: [
+      { name: 'a token with registered claims only', text: () => es256() },
+      { name: 'an email when tokens.allowPersonalData', text: () => es256(goodClaims({ email: 'user@example.test' })), policy: { tokens: { allowPersonalData: true } } },
+      { name: 'a random sub', text: () => es256(goodClaims({ sub: 'u_8f2c91ab' })) },
+    ],
+    invalid: [
+      { name: 'a password claim', text: () => es256(goodClaims({ db_password: 'hunter2' })), messageId: 'sensitive' },
+      { name: 'personal data', text: () => es256(goodClaims({ email: 'user@example.test' })), messageId: 'sensitive' },
+      { name: 'a sequential numeric sub', text: () => es256(goodClaims({ sub: '42' })), messageId: 'sensitive' },
+    ],
   },
 };
+
+/** Every way a claims set carries what a readable token must not. */
+function sensitiveProblems(claims: Record<string, unknown>, policy: Policy): string[] {
+  const problems: string[] = [];
+  const secrets = matching(claims, policy.tokens.secretClaims, hasValue);
+  if (secrets.length > 0) problems.push(`claims named like secrets: ${secrets.join(', ')}`);
+  if (!policy.tokens.allowPersonalData) {
+    const personal = matching(claims, policy.tokens.personalClaims, hasValue);
+    if (personal.length > 0) problems.push(`personal data: ${personal.join(', ')} (tokens.allowPersonalData is off)`);
+  }
+  const sub = claims.sub;
+  if ((typeof sub === 'number' && Number.isInteger(sub)) || (typeof sub === 'string' && /^[0-9]{1,9}$/.test(sub))) {
+    problems.push('a sequential numeric sub, which tells readers how many users there are');
+  }
+  return problems;
+}

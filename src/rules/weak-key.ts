@@ -3,6 +3,8 @@ import type { Policy } from '../policy/types.js';
 import type { KeyFacts } from '../types.js';
 import { keyRequirement } from './algorithms.js';
 import type { Rule } from './types.js';
+import { randomBytes } from 'node:crypto';
+import { ecKey, publicJwk, rsaKey, spki } from './example-material.js';
 
 const MONTGOMERY_OR_EDWARDS = new Set(['Ed25519', 'Ed448', 'X25519', 'X448']);
 
@@ -55,11 +57,29 @@ export const weakKey: Rule = {
       '',
       '**What to do:** generate a new key that meets the policy (for instance EC P-256 or Ed25519), publish it, move signers to it, then retire the weak one. Where a weak public key belongs to someone else, tell them.',
     ].join('\n'),
+    messages: {
+      weak: '{key} is weak: {problems}. Replace it with a key the policy accepts and retire this one.',
+    },
   },
   check({ facts, policy }) {
     if (facts.kind !== 'key' || !facts.confirmed) return [];
     const problems = keyWeaknesses(facts, policy.keys);
     if (problems.length === 0) return [];
-    return [{ message: `${describeKey(facts)} is weak: ${problems.join('; ')}. Replace it with a key the policy accepts and retire this one.` }];
+    return [{ messageId: 'weak', data: { key: describeKey(facts), problems: problems.join('; ') } }];
+  },
+  examples: {
+    valid: [
+      { name: 'an EC P-256 public key', text: () => spki(ecKey()) },
+      { name: 'a 2048-bit RSA public key', text: () => spki(rsaKey(2048)) },
+      { name: 'secp256k1 when the policy lists it', text: () => spki(ecKey('secp256k1')), policy: { keys: { curves: ['P-256', 'secp256k1'] } } },
+      { name: 'a 256-bit HS256 JWK', text: () => JSON.stringify({ kty: 'oct', alg: 'HS256', k: randomBytes(32).toString('base64url') }) },
+    ],
+    invalid: [
+      { name: 'a 1024-bit RSA public key', text: () => spki(rsaKey(1024)), messageId: 'weak' },
+      { name: 'a key on secp256k1, outside keys.curves', text: () => spki(ecKey('secp256k1')), messageId: 'weak' },
+      { name: 'a 128-bit HS256 JWK', text: () => JSON.stringify({ kty: 'oct', alg: 'HS256', k: randomBytes(16).toString('base64url') }), messageId: 'weak' },
+      { name: 'an EC JWK whose alg wants RSA', text: () => JSON.stringify({ ...publicJwk(ecKey()), alg: 'RS256' }), messageId: 'weak' },
+      { name: 'a 2048-bit RSA key under strict, which asks 3072', text: () => spki(rsaKey(2048)), policy: { extends: 'strict' }, messageId: 'weak' },
+    ],
   },
 };

@@ -1,8 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { describeToken } from '../analyze/describe.js';
 import { secretSource, WELL_KNOWN_SECRETS } from './data/well-known-secrets.js';
 import type { Rule, RuleReport } from './types.js';
+import { es256, hs256 } from './example-material.js';
 
 const HASHES: Record<string, { hash: string; bytes: number }> = {
   HS256: { hash: 'sha256', bytes: 32 },
@@ -37,6 +38,12 @@ export async function findWellKnownSecret(token: string, alg: string): Promise<s
   return undefined;
 }
 
+/** A secret of 48 random-looking characters, for the example that passes. */
+const EXAMPLE_SECRET = 'q7Vw2LxN9pR4tZ8mK3cF6hJ1sD5gB0aY-example-secret';
+
+let wellKnownSet: ReadonlySet<string> | undefined;
+const wellKnown = () => (wellKnownSet ??= new Set(WELL_KNOWN_SECRETS));
+
 export const weakSecret: Rule = {
   meta: {
     id: 'weak-secret',
@@ -50,6 +57,12 @@ export const weakSecret: Rule = {
       '',
       '**What to do:** rotate the secret now to a random value at least as long as the hash (32 bytes for HS256, 48 for HS384, 64 for HS512), from a secret store; better, move to an asymmetric algorithm (ES256, EdDSA) so verifiers cannot sign.',
     ].join('\n'),
+    messages: {
+      wellKnown: '{token} is signed with a well-known secret ({source}): anyone can forge tokens this verifier accepts. Rotate the secret to {bytes} random bytes from a secret store.',
+      wellKnownShort: '{token} is signed with a well-known secret ({source}) and only {length} bytes long, shorter than the {bytes} {alg} needs: anyone can forge tokens this verifier accepts. Rotate the secret to {bytes} random bytes from a secret store.',
+      givenWellKnown: 'the HMAC secret given to check it with is a well-known secret ({source}): anyone can forge tokens that verify with it. Rotate it to {bytes} random bytes',
+      givenShort: 'the HMAC secret given to check it with is {bits} bits, under the {needed} that {why} needs: short secrets are found by brute force',
+    },
   },
   async check({ facts, budget }): Promise<RuleReport[]> {
     if (facts.kind !== 'token' || facts.format !== 'jws' || !HASHES[facts.alg]) return [];
@@ -58,7 +71,35 @@ export const weakSecret: Rule = {
     if (secret === undefined) return [];
     const spec = HASHES[facts.alg]!;
     const length = Buffer.byteLength(secret);
-    const short = length < spec.bytes ? ` and only ${length} bytes long, shorter than the ${spec.bytes} ${facts.alg} needs` : '';
-    return [{ message: `${describeToken(facts)} is signed with a well-known secret (${secretSource(secret)})${short}: anyone can forge tokens this verifier accepts. Rotate the secret to ${spec.bytes} random bytes from a secret store.` }];
+    const data = { token: describeToken(facts), source: secretSource(secret), bytes: spec.bytes, alg: facts.alg, length };
+    return [{ messageId: length < spec.bytes ? 'wellKnownShort' : 'wellKnown', data }];
+  },
+  /**
+   * A checked HS* token proves nothing when the secret it verifies with is one anyone
+   * could use: a well-known secret, or one shorter than keys.minHmacBits or the hash.
+   */
+  verifyHeader({ facts, policy, hmacSecret }): RuleReport | undefined {
+    const spec = HASHES[facts.alg];
+    if (!hmacSecret || !spec) return undefined;
+    const hashBits = spec.bytes * 8;
+    const needed = Math.max(policy.keys.minHmacBits, hashBits);
+    const text = new TextDecoder().decode(hmacSecret);
+    if (wellKnown().has(text)) return { messageId: 'givenWellKnown', data: { source: secretSource(text), bytes: needed / 8 } };
+    if (hmacSecret.length * 8 < needed) return { messageId: 'givenShort', data: { bits: hmacSecret.length * 8, needed, why: needed === hashBits ? facts.alg : 'keys.minHmacBits' } };
+    return undefined;
+  },
+  examples: {
+    valid: [
+      { name: 'an HS256 token signed with a random secret', text: () => hs256(randomBytes(32).toString('base64url')) },
+      { name: 'an ES256 token', text: () => es256() },
+      { name: 'a checked token whose secret is long and random', mode: 'verify', text: () => hs256(EXAMPLE_SECRET), hmacSecret: EXAMPLE_SECRET },
+    ],
+    invalid: [
+      { name: "an HS256 token signed with 'secret'", text: () => hs256('secret'), messageId: 'wellKnownShort' },
+      { name: 'a token signed with a tutorial secret', text: () => hs256('your-256-bit-secret'), messageId: 'wellKnownShort' },
+      { name: "a checked token verified with 'secret'", mode: 'verify', text: () => hs256('secret'), hmacSecret: 'secret', messageId: 'givenWellKnown' },
+      { name: 'a checked token verified with a 16-byte secret', mode: 'verify', text: () => hs256('sixteen-byte-key'), hmacSecret: 'sixteen-byte-key', messageId: 'givenShort' },
+    ],
   },
 };
+

@@ -1,0 +1,34 @@
+import { es256, goodClaims, nowSeconds } from './example-material.js';
+import { PLACEMENT_NOTE, placementReport } from './placement.js';
+import type { Rule } from './types.js';
+
+export const committedToken: Rule = {
+  meta: {
+    id: 'committed-token',
+    description: 'A real JWT or JWE (its header decodes and names alg) in a file that is not a log.',
+    defaultSeverity: 'error',
+    securitySeverity: 8.0,
+    help: [
+      'A signed JWT is a postcard: anyone holding it can read it and, until it expires, use it. A token committed to a repository is held by everyone who can read the repository, its forks and its history.',
+      '',
+      `**What to do:** revoke the token (or rotate the key that signed it), remove it, and have code obtain tokens at run time. ${PLACEMENT_NOTE}`,
+    ].join('\n'),
+    messages: {
+      committed: '{token} is committed to the repository{expiry}. Anyone who can read the repository can use it until it expires: revoke it, remove it, and obtain tokens at run time.',
+    },
+  },
+  check({ facts, unit, severity, now }) {
+    if (facts.kind !== 'token' || unit.kind !== 'file') return [];
+    return [placementReport(facts, severity, now, 'committed')];
+  },
+  examples: {
+    valid: [
+      { name: 'a token in a log is token-in-log, not this', text: () => es256(), kind: 'log' },
+      { name: 'a look-alike whose header names no alg', text: () => `${Buffer.from('{"typ":"JWT"}').toString('base64url')}.eyJzdWIiOiJ4In0.c2ln` },
+    ],
+    invalid: [
+      { name: 'a JWT in a config file', text: async () => `token: ${await es256()}`, messageId: 'committed' },
+      { name: 'an expired token, one level lower', text: () => es256(goodClaims({ iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 })), messageId: 'committed', severity: 'warning' },
+    ],
+  },
+};
