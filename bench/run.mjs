@@ -11,7 +11,7 @@
  * Numbers are for people, not a test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCorpus } from './corpus.mjs';
@@ -56,14 +56,16 @@ function alternate(commands) {
 }
 
 /**
- * The markers jwt-guard's detectors start from, read from the source (MARKERS in
- * src/detect/index.ts). ripgrep searches all of them and, with --count, reads every file
- * to its end, as jwt-guard does (a file may hold several secrets), rather than stopping
- * at a file's first match.
+ * The keywords jwt-guard's detectors start from, read from the source (each detector in
+ * src/detect/ declares `keywords: [...]`). ripgrep searches all of them and, with
+ * --count, reads every file to its end, as jwt-guard does (a file may hold several
+ * secrets), rather than stopping at a file's first match.
  */
-const markerSource = /export const MARKERS = \/(.+)\/;/.exec(readFileSync(path.join(repo, 'src', 'detect', 'index.ts'), 'utf8'))?.[1];
-if (!markerSource) throw new Error('bench: cannot find MARKERS in src/detect/index.ts');
-const MARKERS = markerSource.split('|').map((m) => m.replace(/\\(.)/g, '$1'));
+const detectDir = path.join(repo, 'src', 'detect');
+const MARKERS = readdirSync(detectDir)
+  .filter((file) => file.endsWith('.ts'))
+  .flatMap((file) => [...readFileSync(path.join(detectDir, file), 'utf8').matchAll(/^\s*keywords: \[([^\]]*)\]/gm)].flatMap((m) => [...m[1].matchAll(/'([^']*)'/g)].map((k) => k[1])));
+if (MARKERS.length === 0) throw new Error('bench: no detector keywords found in src/detect/');
 let hasRipgrep = true;
 try {
   execFileSync('rg', ['--version'], { stdio: 'ignore' });

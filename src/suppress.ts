@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { DIRECTIVE, DIRECTIVE_KEYWORD } from './detect/directive.js';
 import { globbable } from './sources/files.js';
 import type { IgnoreEntry } from './policy/types.js';
 import type { Finding, SuppressedFinding, SuppressionKind } from './types.js';
@@ -11,7 +12,6 @@ import { lineStarts, position } from './util/lines.js';
  *   jwt-guard-ignore-begin [rule-ids] … jwt-guard-ignore-end   every line between
  * A finding that spans several lines (a PEM block) is matched by its first line.
  */
-const DIRECTIVE = /jwt-guard-ignore(-next-line|-begin|-end)?(?![\w-])/g;
 
 interface InlineRange {
   from: number;
@@ -34,7 +34,7 @@ function directiveArguments(rest: string): { rules?: Set<string>; reason?: strin
 
 /** Reads the inline ignore directives of a text. */
 export function inlineDirectives(text: string): InlineRange[] {
-  if (!text.includes('jwt-guard-ignore')) return [];
+  if (!text.includes(DIRECTIVE_KEYWORD)) return [];
   const starts = lineStarts(text);
   const ranges: InlineRange[] = [];
   const open: Array<Omit<InlineRange, 'to'>> = [];

@@ -1,4 +1,5 @@
 import type { Artifact } from '../types.js';
+import { anchor, type Detector, type SearchGap } from './types.js';
 
 const KTY = /kty\\*["']?\s*[:=]/g;
 /** How far back from `kty` the object's `{` is looked for: first a short way, then (for a real-looking member) further. */
@@ -10,12 +11,6 @@ const MEMBER_VALUE = /^\s*\\*["'](?:RSA|EC|OKP|oct)\\*["']/;
 
 /** Characters the brace matching may look at per text, beyond which the search stops (and says so). */
 export const jwkBudget = (text: string) => Math.max(8 << 20, text.length * 8);
-
-/** A place where the search could not finish, by offset in the text. */
-export interface SearchGap {
-  offset: number;
-  detail: string;
-}
 
 export interface JwkSearch {
   artifacts: Artifact[];
@@ -149,3 +144,11 @@ export function parseObjectLiteral(raw: string): Record<string, unknown> | undef
     .replace(/,(\s*[}\]])/g, '$1');
   return asObject(tryJson(relaxed));
 }
+
+/** JSON Web Keys: the `kty` member. Bytes 0x80-0xff in the shape stand for the UTF-8 of any non-ASCII white space the detector's \s takes. */
+export const jwkDetector: Detector = {
+  name: 'jwk',
+  keywords: ['kty'],
+  anchors: [anchor('kty', 0, 24, /^kty[\\"'\s\x80-\xff]*(?:[:=]|$)/)],
+  detect: detectJwk,
+};

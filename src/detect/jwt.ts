@@ -1,4 +1,5 @@
 import type { Artifact } from '../types.js';
+import { anchor, type Detector } from './types.js';
 
 /**
  * Candidates for JWS (three parts) and JWE (five parts) in compact serialization: a
@@ -50,3 +51,15 @@ function urlParameter(text: string, start: number): string | undefined {
   const isUrl = url.startsWith('/') || (scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(url.slice(0, scheme)));
   return isUrl ? text.slice(nameStart, start - 1) : undefined;
 }
+
+/**
+ * Compact JWS and JWE: a header that starts `eyJ` (`{"`). The anchor is the single byte
+ * `J` (a one-byte needle is a plain memchr, and `J` is rarer than `e` or `y`), with its
+ * lead `ey` checked byte by byte.
+ */
+export const tokenDetector: Detector = {
+  name: 'token',
+  keywords: ['eyJ'],
+  anchors: [anchor('J', 2, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/, 'ey')],
+  detect: (text) => ({ artifacts: detectTokens(text) }),
+};

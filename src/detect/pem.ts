@@ -1,4 +1,5 @@
 import type { Artifact } from '../types.js';
+import { anchor, type Detector } from './types.js';
 
 const BEGIN = /-----BEGIN ([A-Z0-9][A-Z0-9 ]{0,38}[A-Z0-9])-----/g;
 
@@ -48,3 +49,11 @@ export function detectArmored(text: string): Artifact[] {
   }
   return artifacts;
 }
+
+/** PEM, OpenSSH and PGP armour: `-----BEGIN <label>-----`. */
+export const armoredDetector: Detector = {
+  name: 'armored',
+  keywords: ['-----BEGIN '],
+  anchors: [anchor('BEGIN', 5, 48, /^-----BEGIN [A-Z0-9 ]{2,40}(?:-|$)/)],
+  detect: (text) => ({ artifacts: detectArmored(text) }),
+};

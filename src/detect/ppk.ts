@@ -1,5 +1,6 @@
 import type { Artifact } from '../types.js';
 import { unescapeBlock } from './armor.js';
+import { anchor, type Detector } from './types.js';
 
 const MARKER = /PuTTY-User-Key-File-([23]):[ \t]*([A-Za-z0-9@.-]+)/g;
 
@@ -20,3 +21,11 @@ export function detectPpk(text: string): Artifact[] {
   }
   return artifacts;
 }
+
+/** PuTTY key files: `PuTTY-User-Key-File-2:` and `-3:`. The anchor's needle is `Key-F`, whose first byte is rarer than `P`. */
+export const ppkDetector: Detector = {
+  name: 'ppk',
+  keywords: ['PuTTY-User-Key-File-'],
+  anchors: [anchor('Key-F', 11, 4, /^PuTTY-User-Key-File-/)],
+  detect: (text) => ({ artifacts: detectPpk(text) }),
+};

@@ -1,4 +1,5 @@
 import type { Artifact } from '../types.js';
+import { anchor, type Detector } from './types.js';
 
 /**
  * OpenSSH public keys as they stand in authorized_keys, known_hosts and `.pub` files:
@@ -14,3 +15,19 @@ export function detectSshPublic(text: string): Artifact[] {
   }
   return artifacts;
 }
+
+/**
+ * OpenSSH public key lines. The anchors are in the base64 of the blob's type, which every
+ * key type shares: `zaC1` of `ssh-…` (`ssh-rsa AAAAB3NzaC1…`, `sk-ssh-ed25519@openssh.com
+ * AAAAGnNrLXNzaC1…`) and `ZHNh` of `ecdsa…` (`ecdsa-sha2-nistp256 AAAAE2VjZHNh…`), each
+ * with the 20 or more characters of blob the detector wants after `AAAA`.
+ */
+export const sshPublicDetector: Detector = {
+  name: 'ssh-public',
+  keywords: ['ssh-', 'ecdsa-sha2-'],
+  anchors: [
+    anchor('zaC1', 12, 13, /[ \t]AAAA[A-Za-z0-9+/]{0,6}NzaC1(?:[A-Za-z0-9+/]{13}|[A-Za-z0-9+/]*$)/),
+    anchor('ZHNh', 13, 12, /[ \t]AAAA[A-Za-z0-9+/]{0,8}ZHNh(?:[A-Za-z0-9+/]{12}|[A-Za-z0-9+/]*$)/),
+  ],
+  detect: (text) => ({ artifacts: detectSshPublic(text) }),
+};

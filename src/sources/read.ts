@@ -3,47 +3,18 @@ import { errorCode, errorKind } from '../errors.js';
 import type { FileEntry } from './files.js';
 import type { SkippedFile } from '../types.js';
 import { formatSize } from '../policy/size.js';
+import { DETECTORS } from '../detect/index.js';
+import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
+import { tokenDetector } from '../detect/jwt.js';
+import type { Anchor } from '../detect/types.js';
 
 /**
- * Byte-level anchors, one per detector, each with the shape it must have in a small
- * window around it. Buffer.indexOf runs at memory speed on a needle whose first byte is
- * rare, so the needles are chosen by that: `J` (of `eyJ`, a JWT header: rarer than any
- * longer needle's first byte, and checked for its `ey` lead byte by byte), `BEGIN`
- * (PEM, OpenSSH and PGP armour), `Key-F` (of `PuTTY-User-Key-File-`), `kty` (JWK), and
- * `zaC1`/`ZHNh`, from the base64 of an SSH key blob's type (`ssh-…`, `ecdsa…`) in
- * authorized_keys lines. A shape is a superset of its detector's pattern, and where the
- * window is cut short by the end of the bytes it gives the benefit of the doubt (`$`):
- * the pre-filter may let through what no detector finds, never the other way round.
+ * The byte-level anchors of every detector (each declares its own: src/detect/*.ts), the
+ * token's first: it is the most common. Buffer.indexOf runs at memory speed on a needle
+ * whose first byte is rare; each hit is tested against its detector's shape in a small
+ * window before a file is decoded.
  */
-interface Anchor {
-  needle: Buffer;
-  /** Bytes that must stand right before the needle, checked before anything else. */
-  lead?: Buffer;
-  /** The window to test, in bytes before the needle's start and after its end. */
-  before: number;
-  after: number;
-  shape: RegExp;
-}
-
-const anchor = (text: string, before: number, after: number, shape: RegExp, lead?: string): Anchor => ({
-  needle: Buffer.from(text, 'latin1'),
-  before,
-  after,
-  shape,
-  ...(lead ? { lead: Buffer.from(lead, 'latin1') } : {}),
-});
-
-export const ANCHORS: readonly Anchor[] = [
-  anchor('J', 2, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/, 'ey'),
-  anchor('BEGIN', 5, 48, /^-----BEGIN [A-Z0-9 ]{2,40}(?:-|$)/),
-  anchor('Key-F', 11, 4, /^PuTTY-User-Key-File-/),
-  // Bytes 0x80-0xff stand for the UTF-8 of any non-ASCII white space the detector's \s takes.
-  anchor('kty', 0, 24, /^kty[\\"'\s\x80-\xff]*(?:[:=]|$)/),
-  // `ssh-rsa AAAAB3NzaC1…`, `sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1…`: a blob of 20 or more characters after AAAA.
-  anchor('zaC1', 12, 13, /[ \t]AAAA[A-Za-z0-9+/]{0,6}NzaC1(?:[A-Za-z0-9+/]{13}|[A-Za-z0-9+/]*$)/),
-  // `ecdsa-sha2-nistp256 AAAAE2VjZHNh…`, `sk-ecdsa-sha2-nistp256@openssh.com AAAAInNrLWVjZHNh…`
-  anchor('ZHNh', 13, 12, /[ \t]AAAA[A-Za-z0-9+/]{0,8}ZHNh(?:[A-Za-z0-9+/]{12}|[A-Za-z0-9+/]*$)/),
-];
+export const ANCHORS: readonly Anchor[] = [...DETECTORS].sort((a, b) => Number(b === tokenDetector) - Number(a === tokenDetector)).flatMap((detector) => detector.anchors);
 
 /** Occurrences of one anchor tested per block before giving up and decoding the whole chunk. */
 const MAX_PROBES = 4096;
@@ -356,8 +327,8 @@ interface Place {
  */
 const BACK_BYTES = 80 << 10;
 const AHEAD_BYTES = OVERLAP_BYTES;
-/** The start of every inline directive (src/suppress.ts). */
-const DIRECTIVE = Buffer.from('jwt-guard-ignore');
+/** The start of every inline directive (src/detect/directive.ts). */
+const DIRECTIVE = Buffer.from(DIRECTIVE_KEYWORD);
 
 /** A span moves back to the line break before it when that is at most this far. */
 const SNAP_BYTES = 64 << 10;
