@@ -1,7 +1,8 @@
+import { starterPolicy } from '../../src/policy/init.js';
 import { describe, expect, it } from '@jest/globals';
 import { PolicyError, UserError } from '../../src/errors.js';
 import { loadPolicy, parsePolicyText, resolvePolicy } from '../../src/policy/load.js';
-import { PRESETS } from '../../src/policy/presets.js';
+import { PRESETS, RECOMMENDED } from '../../src/policy/presets.js';
 import { policySchema } from '../../src/policy/schema.js';
 import { parseSize } from '../../src/policy/size.js';
 import { tempTree } from '../helpers/scan.js';
@@ -142,5 +143,22 @@ describe('policy: sizes', () => {
 describe('policy: resolution', () => {
   it('resolves a policy that extends strict', () => {
     expect(resolvePolicy({ extends: 'strict' }, 'x').rules['private-key']!.options.encryptedSeverity).toBe('error');
+  });
+});
+
+describe('one source of defaults', () => {
+  it('the schema\'s defaults are the recommended preset\'s values, and init writes the schema\'s $id', () => {
+    const schema = policySchema() as { $id: string; properties: Record<string, { properties?: Record<string, { default?: unknown }> }> };
+    for (const section of ['files', 'algorithms', 'keys', 'tokens', 'mint'] as const) {
+      for (const [name, property] of Object.entries(schema.properties[section]!.properties!)) {
+        expect([section, name, property.default]).toEqual([section, name, (RECOMMENDED[section] as Record<string, unknown>)[name]]);
+      }
+    }
+    for (const preset of ['recommended', 'strict'] as const) {
+      const starter = JSON.parse(starterPolicy(preset));
+      expect(starter.$schema).toBe(schema.$id);
+      // what init writes resolves to the preset itself
+      expect(resolvePolicy(starter, 'starter').rules).toEqual(resolvePolicy(PRESETS[preset], 'preset').rules);
+    }
   });
 });

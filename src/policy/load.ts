@@ -8,7 +8,7 @@ import { RULES } from '../rules/index.js';
 import { PRESETS } from './presets.js';
 import { parseSize } from './size.js';
 import { parseDuration } from './duration.js';
-import type { Policy, PolicyDocument, RuleSetting } from './types.js';
+import type { CompleteDocument, Policy, PolicyDocument, RuleSetting } from './types.js';
 import { lineStarts, position } from '../util/lines.js';
 import { duplicateKeys, MAX_JSON_DEPTH, nestingDepth } from '../util/json.js';
 import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
@@ -77,7 +77,12 @@ export function parsePolicyText(text: string, file: string): PolicyDocument {
   return document as PolicyDocument;
 }
 
-/** Merges a document over its preset chain and fills in every default. */
+/**
+ * Merges a document over its preset chain. Every chain starts at the `recommended`
+ * preset, which holds every default (src/policy/presets.ts), so the merge is complete;
+ * sizes and durations are parsed, and a value that cannot be is refused with its setting
+ * named.
+ */
 export function resolvePolicy(document: PolicyDocument, source: string): Policy {
   const chain: PolicyDocument[] = [document];
   let next = document.extends ?? (document === PRESETS.recommended ? undefined : 'recommended');
@@ -97,50 +102,29 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
       throw error;
     }
   };
-  const merged = chain.reduce<Record<string, unknown>>((acc, doc) => merge(acc, doc as Record<string, unknown>), {}) as PolicyDocument;
-  const files = merged.files ?? {};
+  // A copy: a resolved policy shares no array with the presets, so nothing done to one can change another.
+  const merged = structuredClone(chain.reduce<Record<string, unknown>>((acc, doc) => merge(acc, doc as Record<string, unknown>), {})) as CompleteDocument;
+  const { files, algorithms, keys, tokens, mint, rules, ignore } = merged;
+  const { type, maxLifetime, clockTolerance, jwksUrls, ...tokenLists } = tokens;
   return {
     source,
-    files: {
-      include: files.include ?? ['**'],
-      exclude: files.exclude ?? [],
-      logs: files.logs ?? [],
-      maxFileSize: setting('files.maxFileSize', () => parseSize(files.maxFileSize ?? 'none')),
-    },
-    algorithms: { allow: merged.algorithms?.allow ?? [], deny: merged.algorithms?.deny ?? [] },
-    keys: {
-      minRsaBits: merged.keys?.minRsaBits ?? 2048,
-      curves: merged.keys?.curves ?? [],
-      minHmacBits: merged.keys?.minHmacBits ?? 256,
-      trusted: merged.keys?.trusted ?? [],
-    },
+    files: { ...files, maxFileSize: setting('files.maxFileSize', () => parseSize(files.maxFileSize)) },
+    algorithms,
+    keys,
     tokens: {
-      maxLifetime: setting('tokens.maxLifetime', () => parseDuration(merged.tokens?.maxLifetime ?? '24h')),
-      requiredClaims: merged.tokens?.requiredClaims ?? [],
-      allowedKeyHeaders: merged.tokens?.allowedKeyHeaders ?? [],
-      secretClaims: merged.tokens?.secretClaims ?? [],
-      personalClaims: merged.tokens?.personalClaims ?? [],
-      allowPersonalData: merged.tokens?.allowPersonalData ?? false,
-      ...(merged.tokens?.type ? { type: merged.tokens.type } : {}),
-      issuers: merged.tokens?.issuers ?? [],
-      audiences: merged.tokens?.audiences ?? [],
-      clockTolerance: setting('tokens.clockTolerance', () => parseDuration(merged.tokens?.clockTolerance ?? '30s')),
-      trustedKeys: merged.tokens?.trustedKeys ?? [],
-      jwksUrls: setting('tokens.jwksUrls', () => (merged.tokens?.jwksUrls ?? []).map(checkUrl)),
+      ...tokenLists,
+      ...(type ? { type } : {}),
+      maxLifetime: setting('tokens.maxLifetime', () => parseDuration(maxLifetime)),
+      clockTolerance: setting('tokens.clockTolerance', () => parseDuration(clockTolerance)),
+      jwksUrls: setting('tokens.jwksUrls', () => jwksUrls.map(checkUrl)),
     },
     mint: {
-      algorithm: merged.mint?.algorithm ?? 'ES256',
-      issuer: merged.mint?.issuer ?? '',
-      audience: typeof merged.mint?.audience === 'string' ? (merged.mint.audience ? [merged.mint.audience] : []) : (merged.mint?.audience ?? []),
-      subject: merged.mint?.subject ?? '',
-      type: merged.mint?.type ?? 'JWT',
-      lifetime: setting('mint.lifetime', () => parseDuration(merged.mint?.lifetime ?? '10m')),
-      claims: merged.mint?.claims ?? {},
-      overridableClaims: merged.mint?.overridableClaims ?? [],
-      allowPlainKey: merged.mint?.allowPlainKey ?? false,
+      ...mint,
+      audience: typeof mint.audience === 'string' ? (mint.audience ? [mint.audience] : []) : mint.audience,
+      lifetime: setting('mint.lifetime', () => parseDuration(mint.lifetime)),
     },
-    rules: resolveRules(merged.rules ?? {}),
-    ignore: merged.ignore ?? [],
+    rules: resolveRules(rules),
+    ignore,
   };
 }
 

@@ -1,5 +1,5 @@
 import { KEY_MANAGEMENT_ASYMMETRIC, KEY_MANAGEMENT_SYMMETRIC, SIGNING_ASYMMETRIC, SIGNING_HMAC } from '../rules/algorithms.js';
-import type { PolicyDocument } from './types.js';
+import type { CompleteDocument, PolicyDocument } from './types.js';
 
 /** Claim names that carry secrets: matched case-insensitively, ignoring `_` and `-`, also as a suffix (`db_password`). */
 export const SECRET_CLAIMS = [
@@ -14,32 +14,45 @@ export const PERSONAL_CLAIMS = ['email', 'email_address', 'phone', 'phone_number
 /** Curves allowed by default: the NIST curves and the Edwards/Montgomery family of RFC 8037. */
 export const DEFAULT_CURVES = ['P-256', 'P-384', 'P-521', 'Ed25519', 'Ed448', 'X25519', 'X448'];
 
-/** The built-in presets. Every default lives here or in the rules' meta, and the schema says the same. */
-export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
-  recommended: {
-    files: {
-      include: ['**'],
-      exclude: ['**/node_modules/**'],
-      logs: ['**/*.log', '**/logs/**'],
-      maxFileSize: 'none',
-    },
-    algorithms: {
-      allow: [...SIGNING_ASYMMETRIC, ...SIGNING_HMAC, ...KEY_MANAGEMENT_ASYMMETRIC, ...KEY_MANAGEMENT_SYMMETRIC],
-      deny: [],
-    },
-    keys: { minRsaBits: 2048, curves: DEFAULT_CURVES, minHmacBits: 256, trusted: [] },
-    tokens: {
-      maxLifetime: '24h',
-      requiredClaims: ['iss', 'aud', 'exp'],
-      allowedKeyHeaders: [],
-      secretClaims: SECRET_CLAIMS,
-      personalClaims: PERSONAL_CLAIMS,
-      allowPersonalData: false,
-    },
-    mint: { algorithm: 'ES256', issuer: '', audience: [], subject: '', type: 'JWT', lifetime: '10m', claims: {}, overridableClaims: ['aud'], allowPlainKey: false },
-    rules: {},
-    ignore: [],
+/**
+ * The built-in `recommended` preset: the one home of every policy default (the rules'
+ * severities and options live in their meta). Every policy is merged onto it, the schema's
+ * `default`s are read from it, and `init` writes from it.
+ */
+export const RECOMMENDED: CompleteDocument = {
+  files: {
+    include: ['**'],
+    exclude: ['**/node_modules/**'],
+    logs: ['**/*.log', '**/logs/**'],
+    maxFileSize: 'none',
   },
+  algorithms: {
+    allow: [...SIGNING_ASYMMETRIC, ...SIGNING_HMAC, ...KEY_MANAGEMENT_ASYMMETRIC, ...KEY_MANAGEMENT_SYMMETRIC],
+    deny: [],
+  },
+  keys: { minRsaBits: 2048, curves: DEFAULT_CURVES, minHmacBits: 256, trusted: [] },
+  tokens: {
+    maxLifetime: '24h',
+    requiredClaims: ['iss', 'aud', 'exp'],
+    allowedKeyHeaders: [],
+    secretClaims: SECRET_CLAIMS,
+    personalClaims: PERSONAL_CLAIMS,
+    allowPersonalData: false,
+    type: '',
+    issuers: [],
+    audiences: [],
+    clockTolerance: '30s',
+    trustedKeys: [],
+    jwksUrls: [],
+  },
+  mint: { algorithm: 'ES256', issuer: '', audience: [], subject: '', type: 'JWT', lifetime: '10m', claims: {}, overridableClaims: ['aud'], allowPlainKey: false },
+  rules: {},
+  ignore: [],
+};
+
+/** The built-in presets. `strict` overrides `recommended` where it is stricter. */
+export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
+  recommended: RECOMMENDED,
   strict: {
     extends: 'recommended',
     // Asymmetric algorithms only: a shared secret signs as well as it verifies.

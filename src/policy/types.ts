@@ -41,6 +41,11 @@ export interface PolicyDocument {
   ignore?: IgnoreEntry[];
 }
 
+/** Every section of a policy document with every value present: what the `recommended` preset is, and what merging onto it yields. */
+export type CompleteDocument = {
+  [S in 'files' | 'algorithms' | 'keys' | 'tokens' | 'mint']-?: Required<NonNullable<PolicyDocument[S]>>;
+} & { rules: NonNullable<PolicyDocument['rules']>; ignore: IgnoreEntry[] };
+
 export interface IgnoreEntry {
   paths?: string[];
   rules?: string[];
