@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { PolicyError } from '../../src/errors.js';
 import { parsePolicyText } from '../../src/policy/load.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
-import { judgeAlgorithm } from '../../src/rules/algorithms.js';
+import { judgeAlgorithm } from '../../src/jose/algorithms.js';
 import * as k from '../helpers/keys.js';
 import { findingsIn } from '../helpers/scan.js';
 

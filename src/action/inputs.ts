@@ -4,9 +4,58 @@ import { isInside } from '../sources/files.js';
 import { UserError } from '../errors.js';
 import { debugFromEnv, parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
 import { splitTokens } from '../check/run.js';
+import { parseClaimSets } from '../mint/mint.js';
 
 export interface ActionInputs {
   getInput(name: string): string;
+}
+
+/** The inputs that hold secrets: masked (each line of a multi-line one too) before any other input is read or anything printed. */
+export function maskSecretInputs(core: ActionInputs & { setSecret(secret: string): void }): void {
+  for (const token of splitTokens(core.getInput('tokens'))) core.setSecret(token);
+  for (const name of ['hmac-secret', 'signing-key', 'key-passphrase']) {
+    const secret = core.getInput(name);
+    if (!secret) continue;
+    core.setSecret(secret);
+    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim());
+  }
+}
+
+/** The Action's mode: scan (the default) or mint. */
+export function readMode(core: ActionInputs): 'scan' | 'mint' {
+  const mode = core.getInput('mode').trim() || 'scan';
+  if (mode !== 'scan' && mode !== 'mint') throw new UserError('ERR_INPUT', `input 'mode' must be scan or mint, not '${mode}'`);
+  return mode;
+}
+
+/** Everything mint mode needs, read and validated up front like the scan's settings. */
+export interface MintSettings {
+  signingKey: string;
+  passphrase?: string;
+  policyPath?: string;
+  workspace: string;
+  claimSets?: Array<Record<string, unknown>>;
+  audience?: string;
+  githubContext: boolean;
+}
+
+export function readMintInputs(core: ActionInputs, env: NodeJS.ProcessEnv): MintSettings {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const signingKey = core.getInput('signing-key');
+  if (!signingKey) throw new UserError('ERR_INPUT', "mode 'mint' needs the 'signing-key' input (an encrypted key from a secret)");
+  const passphrase = core.getInput('key-passphrase');
+  const policy = core.getInput('policy').trim();
+  const claims = core.getInput('claims').trim();
+  const audience = core.getInput('audience').trim();
+  return {
+    signingKey,
+    workspace,
+    ...(passphrase ? { passphrase } : {}),
+    ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace, { mustExist: true }) } : {}),
+    ...(claims ? { claimSets: parseClaimSets(claims, "input 'claims'") } : {}),
+    ...(audience ? { audience } : {}),
+    githubContext: booleanInput(core.getInput('include-github-context').trim() || 'true', 'include-github-context'),
+  };
 }
 
 export interface JobLogSettings {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type * as coreModule from '@actions/core';
-import { isUserError, UserError } from '../errors.js';
+import { isUserError } from '../errors.js';
 import { runMint } from './mint.js';
 import { planAnnotations } from '../report/annotations.js';
 import { renderJobSummary } from '../report/job-summary.js';
@@ -8,23 +7,14 @@ import { logLine } from '../report/safe.js';
 import { sarifPieces } from '../report/sarif.js';
 import { failureLine } from '../report/summary.js';
 import { linesOf, reportPieces, runScan, writeFileAtomic } from '../run.js';
-import { readInputs } from './inputs.js';
+import type { ActionCore } from './core.js';
+import { maskSecretInputs, readInputs, readMode } from './inputs.js';
 import { threadsFromEnv } from '../settings.js';
-import { checkResults, renderCheckText, splitTokens } from '../check/run.js';
+import { checkResults, renderCheckText } from '../check/run.js';
 import { getOctokit } from '@actions/github';
 import { fetchJobLogs, JOB_LOG_MAX_BYTES } from '../sources/job-logs.js';
 
-export type ActionCore = Pick<
-  typeof coreModule,
-  'getInput' | 'setOutput' | 'setFailed' | 'setSecret' | 'info' | 'debug' | 'error' | 'warning' | 'notice' | 'summary' | 'isDebug' | 'startGroup' | 'endGroup'
->;
-
-/** Secrets handed to the Action are masked before anything else happens, so no later line can print them. */
-function maskSecretInputs(core: ActionCore): void {
-  for (const token of splitTokens(core.getInput('tokens'))) core.setSecret(token);
-  const secret = core.getInput('hmac-secret');
-  if (secret) core.setSecret(secret);
-}
+export type { ActionCore };
 
 /**
  * The Action: inputs → core scan → log, SARIF file, annotations, job summary, outputs.
@@ -32,10 +22,9 @@ function maskSecretInputs(core: ActionCore): void {
  */
 export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, workerEntry?: URL): Promise<void> {
   try {
-    const mode = core.getInput('mode').trim() || 'scan';
-    if (mode === 'mint') return await runMint(core, env);
-    if (mode !== 'scan') throw new UserError('ERR_INPUT', `input 'mode' must be scan or mint, not '${mode}'`);
+    // Secrets handed to the Action are masked before anything else happens, so no later line can print them.
     maskSecretInputs(core);
+    if (readMode(core) === 'mint') return await runMint(core, env);
     const settings = readInputs(core, env);
     if (workerEntry) {
       const threads = threadsFromEnv(env);

@@ -1,4 +1,4 @@
-import { isoTime } from '../util/time.js';
+import { isoTime } from '../util/format.js';
 import type { KeyFacts, TokenFacts } from '../types.js';
 
 const ENCODING_NAMES: Record<KeyFacts['encoding'], string> = {

@@ -2,9 +2,9 @@ import { jwtVerify } from 'jose';
 import { describeToken, tokenSummary } from '../analyze/describe.js';
 import { analyzeToken } from '../analyze/tokens.js';
 import { fingerprint } from '../fingerprint.js';
-import { formatDuration } from '../policy/duration.js';
+import { formatDuration } from '../util/format.js';
 import type { Policy } from '../policy/types.js';
-import { judgeAlgorithm } from '../rules/algorithms.js';
+import { judgeAlgorithm } from '../jose/algorithms.js';
 import { disallowedAlgorithm } from '../rules/disallowed-algorithm.js';
 import { insecureHeader } from '../rules/insecure-header.js';
 import { missingClaim } from '../rules/missing-claim.js';
@@ -20,7 +20,7 @@ import type { Finding, Severity, TokenFacts } from '../types.js';
 import { strictJsonObjectProblem } from '../util/json.js';
 import { keyResolver, type KeySources } from './keys.js';
 import { errorCode } from '../errors.js';
-import { isoTime as iso } from '../util/time.js';
+import { isoTime as iso } from '../util/format.js';
 
 export interface CheckedToken {
   /** 1-based position among the tokens given. */

@@ -17,7 +17,7 @@ import { gitTopLevel, resolveTargets } from '../sources/files.js';
 import { VERSION } from '../version.js';
 import { failureLine } from '../report/summary.js';
 import { safeJson, safeText } from '../report/safe.js';
-import { formatSize } from '../policy/size.js';
+import { formatSize } from '../util/format.js';
 import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 
 /** What the CLI may touch, injected so tests run it in-process. */

@@ -4,17 +4,14 @@ import { describeKeyObject } from '../analyze/public-key.js';
 import { analyzeToken } from '../analyze/tokens.js';
 import { checkTokens } from '../check/check.js';
 import { UserError } from '../errors.js';
-import { formatDuration } from '../policy/duration.js';
+import { formatDuration } from '../util/format.js';
 import type { Policy } from '../policy/types.js';
-import { judgeAlgorithm, keyRequirement } from '../rules/algorithms.js';
+import { judgeAlgorithm, keyRequirement, MINT_ALGORITHMS } from '../jose/algorithms.js';
 import { RULES } from '../rules/index.js';
 import { formatMessage } from '../rules/types.js';
 import { keyWeaknesses } from '../rules/weak-key.js';
 import type { KeyFacts } from '../types.js';
 import type { SigningKey } from './keys.js';
-
-/** The algorithms jwt-guard signs with (through jose): ES256K and Ed448 are not among jose's. */
-export const MINT_ALGORITHMS: ReadonlySet<string> = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 
 /** Claims only the minting run sets. */
 const RESERVED = ['iat', 'nbf', 'exp', 'jti'];

@@ -34,24 +34,3 @@ export function parseDuration(value: string | number): number {
   }
   return bounded(seconds, value);
 }
-
-/** "3 d 4 h", "25 min", "40 s": the two largest units, for messages. */
-export function formatDuration(totalSeconds: number): string {
-  const seconds = Math.round(Math.abs(totalSeconds));
-  if (seconds >= 365 * 86400) return `${(seconds / (365 * 86400)).toFixed(1).replace(/\.0$/, '')} years`;
-  const parts: string[] = [];
-  const units: Array<[number, string]> = [
-    [86400, 'd'],
-    [3600, 'h'],
-    [60, 'min'],
-    [1, 's'],
-  ];
-  let rest = seconds;
-  for (const [size, name] of units) {
-    if (rest >= size && parts.length < 2) {
-      parts.push(`${Math.floor(rest / size)} ${name}`);
-      rest %= size;
-    } else if (parts.length > 0) break;
-  }
-  return parts.length > 0 ? parts.join(' ') : '0 s';
-}

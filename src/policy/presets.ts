@@ -1,4 +1,4 @@
-import { KEY_MANAGEMENT_ASYMMETRIC, KEY_MANAGEMENT_SYMMETRIC, SIGNING_ASYMMETRIC, SIGNING_HMAC } from '../rules/algorithms.js';
+import { KEY_MANAGEMENT_ASYMMETRIC, KEY_MANAGEMENT_SYMMETRIC, SIGNING_ASYMMETRIC, SIGNING_HMAC } from '../jose/algorithms.js';
 import type { CompleteDocument, PolicyDocument } from './types.js';
 
 /** Claim names that carry secrets: matched case-insensitively, ignoring `_` and `-`, also as a suffix (`db_password`). */

@@ -1,4 +1,4 @@
-import { formatSize } from '../policy/size.js';
+import { formatSize } from '../util/format.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Severity, type SuppressionKind } from '../types.js';
 
 export type FailOn = Severity | 'none';

@@ -1,5 +1,5 @@
 import { describeKey, describeToken } from '../analyze/describe.js';
-import { judgeAlgorithm } from './algorithms.js';
+import { judgeAlgorithm } from '../jose/algorithms.js';
 import { ecKey, es256, goodClaims, hs256, publicJwk, unsignedShape } from './example-material.js';
 import type { Rule } from './types.js';
 

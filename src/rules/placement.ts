@@ -1,5 +1,5 @@
 import { describeToken } from '../analyze/describe.js';
-import { formatDuration } from '../policy/duration.js';
+import { formatDuration } from '../util/format.js';
 import type { Severity, TokenFacts } from '../types.js';
 import { lower } from './severity.js';
 import type { RuleReport } from './types.js';

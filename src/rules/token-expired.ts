@@ -1,5 +1,5 @@
-import { formatDuration } from '../policy/duration.js';
-import { isoTime as iso } from '../util/time.js';
+import { formatDuration } from '../util/format.js';
+import { isoTime as iso } from '../util/format.js';
 import { es256, goodClaims, nowSeconds } from './example-material.js';
 import type { Rule } from './types.js';
 

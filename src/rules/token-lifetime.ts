@@ -1,7 +1,7 @@
 import { describeToken } from '../analyze/describe.js';
-import { formatDuration } from '../policy/duration.js';
+import { formatDuration } from '../util/format.js';
 import type { Policy } from '../policy/types.js';
-import { isoTime as iso } from '../util/time.js';
+import { isoTime as iso } from '../util/format.js';
 import { es256, goodClaims, nowSeconds } from './example-material.js';
 import type { Rule } from './types.js';
 

@@ -1,7 +1,7 @@
 import { describeKey } from '../analyze/describe.js';
 import type { Policy } from '../policy/types.js';
 import type { KeyFacts } from '../types.js';
-import { keyRequirement } from './algorithms.js';
+import { keyRequirement } from '../jose/algorithms.js';
 import type { Rule } from './types.js';
 import { randomBytes } from 'node:crypto';
 import { ecKey, publicJwk, rsaKey, spki } from './example-material.js';

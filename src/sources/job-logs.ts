@@ -1,7 +1,7 @@
 import type { getOctokit } from '@actions/github';
 import { errorKind, UserError } from '../errors.js';
 import { redactUrl } from '../util/url.js';
-import { formatSize } from '../policy/size.js';
+import { formatSize } from '../util/format.js';
 import type { SkippedFile } from '../types.js';
 import type { FileEntry } from './files.js';
 import type { Spool } from './spool.js';

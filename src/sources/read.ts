@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errorCode, errorKind } from '../errors.js';
 import type { FileEntry } from './files.js';
 import type { SkippedFile } from '../types.js';
-import { formatSize } from '../policy/size.js';
+import { formatSize } from '../util/format.js';
 import { DETECTORS } from '../detect/index.js';
 import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
 import { tokenDetector } from '../detect/jwt.js';

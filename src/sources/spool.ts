@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatSize } from '../policy/size.js';
+import { formatSize } from '../util/format.js';
 
 /**
  * Text that arrives as a stream (standard input, a CI job log) is written to a private

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errorCode, UserError, type ErrorCode } from '../errors.js';
-import { formatSize } from '../policy/size.js';
+import { formatSize } from './format.js';
 
 export interface ReadOptions {
   /** Bytes the file may hold at most. */

@@ -1,7 +1,7 @@
 /**
- * What jwt-guard knows about JOSE algorithms (RFC 7518, RFC 8037, RFC 8812, RFC 9864):
- * which key each needs, and the policy judgement shared by every rule that meets an
- * `alg` (JWK `alg` now, token headers later).
+ * What jwt-guard knows about JOSE algorithms (RFC 7518, RFC 8037, RFC 8812, RFC 9864),
+ * in one place: the families, which key each algorithm needs, which jwt-guard mints with,
+ * and the policy judgement that the rules, the verifier, mint and keygen all share.
  */
 
 /** Never allowed, whatever the policy says: RFC 8725 2.1/3.2 (`none`) and padding-oracle attacks (`RSA1_5`). */
@@ -36,7 +36,11 @@ export interface KeyRequirement {
   minBits?: number;
 }
 
-const EC_CURVE: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', ES256K: 'secp256k1' };
+/** The curve each ECDSA algorithm signs on (RFC 7518 3.4, RFC 8812). */
+export const EC_CURVE: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', ES256K: 'secp256k1' };
+
+/** The algorithms jwt-guard signs with (through jose): ES256K and Ed448 are not among jose's. */
+export const MINT_ALGORITHMS: ReadonlySet<string> = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 
 export function keyRequirement(alg: string): KeyRequirement | undefined {
   if (/^(RS|PS)(256|384|512)$/.test(alg) || alg.startsWith('RSA-OAEP') || alg === 'RSA1_5') return { keyTypes: ['RSA', 'RSA-PSS'] };
