@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolvePolicy } from '../src/policy/load.js';
-import { scan } from '../src/scan.js';
-import { inlineDirectives } from '../src/suppress.js';
+import { scan } from '../src/pipeline/scan.js';
+import { inlineDirectives } from '../src/suppress/suppressions.js';
 import * as k from './helpers/keys.js';
 import { findingsIn, tempTree } from './helpers/scan.js';
-import { scanUnit } from '../src/engine.js';
+import { scanUnit } from '../src/pipeline/scan-unit.js';
 
 const policy = resolvePolicy({}, 'test');
 const ec = () => k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey);
@@ -87,8 +87,8 @@ describe('policy ignore and baseline', () => {
   it('an ignore entry whose conditions do not all match suppresses nothing', async () => {
     const findings = await findingsIn(ec(), { path: 'src/x.pem' });
     const strictIgnore = resolvePolicy({ ignore: [{ paths: ['src/**'], rules: ['weak-key' as never], reason: 'other rule' }] }, 'test');
-    const { applySuppressors } = await import('../src/engine.js');
-    const { policySuppressor } = await import('../src/suppress.js');
+    const { applySuppressors } = await import('../src/pipeline/scan-unit.js');
+    const { policySuppressor } = await import('../src/suppress/suppressions.js');
     expect(applySuppressors(findings, [policySuppressor(strictIgnore.ignore)]).findings).toHaveLength(1);
   });
 });

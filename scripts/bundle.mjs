@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Bundles the two entry points with ncc into dist/, each with the reading threads' own
- * small bundle beside it (worker.js, from src/worker.ts). With --check, bundles into a
+ * small bundle beside it (worker.js, from src/pipeline/reading-thread.ts). With --check, bundles into a
  * temporary directory and fails when the committed dist/ differs: dist/ must always
  * be the build of the committed source.
  */
@@ -20,7 +20,7 @@ const build = (entry, target, license = true) =>
   execFileSync(process.execPath, [ncc, 'build', entry, '-o', target, '--minify', '--no-source-map-register', ...(license ? ['--license', 'licenses.txt'] : []), '-q'], { cwd: root, stdio: 'inherit' });
 
 const workerBuild = mkdtempSync(path.join(tmpdir(), 'jwt-guard-worker-'));
-build('src/worker.ts', workerBuild, false);
+build('src/pipeline/reading-thread.ts', workerBuild, false);
 for (const [name, entry] of Object.entries(entries)) {
   const target = path.join(out, name);
   rmSync(target, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 /** Expensive analysis is bounded per file and per scan, done once per distinct artifact, and what it skips is reported. */
 import { describe, expect, it } from '@jest/globals';
-import { COSTS, ScanBudget } from '../../src/budget.js';
+import { COSTS, ScanBudget } from '../../src/pipeline/budget.js';
 import { resolvePolicy } from '../../src/policy/load.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
 import * as t from '../helpers/tokens.js';

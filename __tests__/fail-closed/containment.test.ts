@@ -2,7 +2,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { runCli } from '../../src/cli/cli.js';
 import { resolvePolicy } from '../../src/policy/load.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { spawnSync } from 'node:child_process';
 import { CLI, cliIo } from '../helpers/cli.js';
 import * as k from '../helpers/keys.js';
@@ -83,7 +83,7 @@ describe('containment', () => {
         throw Object.assign(new Error('a bug, quoting the key'), { name: 'BugError' });
       },
     }));
-    const { scan: mockedScan } = await import('../../src/scan.js');
+    const { scan: mockedScan } = await import('../../src/pipeline/scan.js');
     const { resolvePolicy: resolve } = await import('../../src/policy/load.js');
     const repo = tempTree({ 'keys.asc': `${k.pgpPrivateKey(k.keyPair({ type: 'rsa', bits: 2048 }).privateKey).armored}\n${key()}` });
     try {

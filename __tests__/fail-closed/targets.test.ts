@@ -5,7 +5,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/cli.js';
 import { UserError } from '../../src/errors.js';
 import { RULES } from '../../src/rules/index.js';
-import { threadsFromEnv } from '../../src/settings.js';
+import { threadsFromEnv } from '../../src/pipeline/settings.js';
 import { runAction } from '../helpers/action.js';
 import { cliIo, runAsUser } from '../helpers/cli.js';
 import * as k from '../helpers/keys.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { scanUnit } from '../../src/engine.js';
+import { scanUnit } from '../../src/pipeline/scan-unit.js';
 import { resolvePolicy } from '../../src/policy/load.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import type { Finding, UnitKind } from '../../src/types.js';

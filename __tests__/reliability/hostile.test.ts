@@ -4,7 +4,7 @@ import { closeSync, openSync, writeSync, ftruncateSync } from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from '../../src/errors.js';
 import { parsePolicyText, resolvePolicy } from '../../src/policy/load.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { runAction } from '../helpers/action.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { jwtVerify } from 'jose';
 import { analyzeToken } from '../../src/analyze/tokens.js';
 import { checkTokens } from '../../src/check/check.js';
-import { scanUnit } from '../../src/engine.js';
+import { scanUnit } from '../../src/pipeline/scan-unit.js';
 import { PolicyError, UserError } from '../../src/errors.js';
 import { encryptToJwe, openSigningKey } from '../../src/mint/keys.js';
 import { mintTokens } from '../../src/mint/mint.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { checkSync } from 'recheck';
 import { detectArtifacts } from '../../src/detect/index.js';
-import { inlineDirectives } from '../../src/suppress.js';
+import { inlineDirectives } from '../../src/suppress/suppressions.js';
 import { hasAnchor } from '../../src/sources/read.js';
 
 function regexLiterals(): Array<{ where: string; source: string; flags: string }> {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { checkTokens } from '../../src/check/check.js';
-import { scanUnit } from '../../src/engine.js';
+import { scanUnit } from '../../src/pipeline/scan-unit.js';
 import { resolvePolicy } from '../../src/policy/load.js';
 import { exampleSigningKey, publicJwk } from '../../src/rules/example-material.js';
 import { incompleteFinding } from '../../src/rules/incomplete-scan.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { UserError } from '../../src/errors.js';
-import { runScan } from '../../src/run.js';
-import type { ScanSettings } from '../../src/settings.js';
+import { runScan } from '../../src/pipeline/run-scan.js';
+import type { ScanSettings } from '../../src/pipeline/settings.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
 

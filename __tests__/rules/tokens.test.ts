@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import { resolvePolicy } from '../../src/policy/load.js';
-import { scanUnit } from '../../src/engine.js';
+import { scanUnit } from '../../src/pipeline/scan-unit.js';
 import type { Finding, UnitKind } from '../../src/types.js';
 import * as t from '../helpers/tokens.js';
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolvePolicy } from '../../src/policy/load.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { listFiles } from '../../src/sources/files.js';
 import { decodeText, FileReader } from '../../src/sources/read.js';
 import * as k from '../helpers/keys.js';

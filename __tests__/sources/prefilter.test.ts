@@ -5,10 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { scanUnit } from '../../src/engine.js';
+import { scanUnit } from '../../src/pipeline/scan-unit.js';
 import { resolvePolicy } from '../../src/policy/load.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { BLOCK_BYTES, hasAnchor } from '../../src/sources/read.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolvePolicy } from '../../src/policy/load.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { BLOCK_BYTES, CHUNK_BYTES, OVERLAP_BYTES, spansAround } from '../../src/sources/read.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';

@@ -2,7 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../sources/files.js';
 import { UserError } from '../errors.js';
-import { debugFromEnv, parseFailOn, parseFormat, type ScanSettings } from '../settings.js';
+import { debugFromEnv, parseFailOn, parseFormat, type ScanSettings } from '../pipeline/settings.js';
 import { splitTokens } from '../check/run.js';
 import { parseClaimSets } from '../mint/mint.js';
 

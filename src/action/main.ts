@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { WORKER_FILE } from '../worker-file.js';
+import { WORKER_FILE } from '../pipeline/reading-thread-file.js';
 import { runAction } from './run.js';
 
 /** The Action's entry point: hand the real toolkit and environment to runAction (and where the reading threads' bundle lies). */

@@ -4,19 +4,20 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
 import { DEFAULT_POLICY_PATH, loadPolicy, parsePolicyText } from '../policy/load.js';
-import { checkResults, renderCheckText, runCheck, splitTokens } from '../check/run.js';
-import { renderSarif } from '../report/sarif.js';
+import { runCheck, splitTokens } from '../check/run.js';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { encryptToJwe, encryptToPkcs8, openSigningKey } from '../mint/keys.js';
 import { auditLine, githubContextClaims, mintTokens, parseClaimSets } from '../mint/mint.js';
 import { generateSigningKey } from '../mint/keygen.js';
 import { starterPolicy } from '../policy/init.js';
-import { reportPieces, runScan, writeFileAtomic } from '../run.js';
-import { debugFromEnv, parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../settings.js';
+import { runScan } from '../pipeline/run-scan.js';
+import { REPORTERS, reportPieces } from '../report/index.js';
+import { writeFileAtomic } from '../util/write-file.js';
+import { debugFromEnv, parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../pipeline/settings.js';
 import { gitTopLevel, resolveTargets } from '../sources/files.js';
 import { VERSION } from '../version.js';
 import { failureLine } from '../report/summary.js';
-import { safeJson, safeText } from '../report/safe.js';
+import { safeText } from '../report/safe.js';
 import { formatSize } from '../util/format.js';
 import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 
@@ -211,14 +212,9 @@ async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const policy = loadPolicy({ ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}), searchRoots: [io.cwd, base] });
   const checked = await runCheck(policy, { tokens, base, ...(hmacSecret ? { hmacSecret } : {}) });
   const failures = checked.flatMap((c) => (c.failure ? [c.failure] : []));
-  const report =
-    format === 'json'
-      ? `${safeJson(JSON.stringify({ version: 1, policy: policy.source, results: checkResults(checked), summary: { tokens: checked.length, valid: checked.length - failures.length, invalid: failures.length } }, null, 2))}\n`
-      : format === 'sarif'
-        ? renderSarif({ findings: failures })
-        : renderCheckText(checked);
+  const report = REPORTERS[format].check(checked, policy);
   if (values.output) await writeFileAtomic(resolve(values.output as string), report);
-  else io.stdout.write(report);
+  else for (const piece of report) io.stdout.write(piece);
   return failures.length > 0 ? EXIT.findings : EXIT.clean;
 }
 

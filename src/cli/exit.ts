@@ -1,6 +1,6 @@
 import { isUserError } from '../errors.js';
 import { EXIT } from './cli.js';
-import { debugFromEnv } from '../settings.js';
+import { debugFromEnv } from '../pipeline/settings.js';
 import { logLine } from '../report/safe.js';
 
 /** A message for the terminal or a CI log: each of its lines escaped (it may quote a path or a value from a file). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { WORKER_FILE } from '../worker-file.js';
+import { WORKER_FILE } from '../pipeline/reading-thread-file.js';
 import { runCli } from './cli.js';
 import { reportFailure } from './exit.js';
 

@@ -1,6 +1,6 @@
 /**
  * Inline ignore directives, in any comment syntax (the marker is found anywhere on the
- * line): `jwt-guard-ignore`, `-next-line`, `-begin` and `-end` (src/suppress.ts reads
+ * line): `jwt-guard-ignore`, `-next-line`, `-begin` and `-end` (src/suppress/suppressions.ts reads
  * them). The reader looks for the keyword in large files, which it then decodes whole.
  */
 export const DIRECTIVE_KEYWORD = 'jwt-guard-ignore';

@@ -1,5 +1,5 @@
 import type { TrustedKeys } from '../analyze/trusted.js';
-import type { FileBudget } from '../budget.js';
+import type { FileBudget } from '../pipeline/budget.js';
 import type { Policy, PolicyDocument } from '../policy/types.js';
 import type { Artifact, Facts, Severity, SeverityLevel, TextUnit, TokenFacts, UnitKind } from '../types.js';
 

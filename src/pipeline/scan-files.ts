@@ -1,15 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TrustedKeys } from './analyze/trusted.js';
-import { scanUnit } from './engine.js';
-import { errorKind } from './errors.js';
+import type { TrustedKeys } from '../analyze/trusted.js';
+import { scanUnit } from './scan-unit.js';
+import { errorKind } from '../errors.js';
 import { ScanBudget } from './budget.js';
-import { append } from './util/arrays.js';
-import type { Policy } from './policy/types.js';
-import { fileMatchers, type FileEntry } from './sources/files.js';
-import { claim, lookAt, packFiles, type FromReader, type Hit, type Looked, type ReadWork } from './sources/looks.js';
-import { FileReader } from './sources/read.js';
-import type { ScanResult } from './types.js';
+import { append } from '../util/arrays.js';
+import type { Policy } from '../policy/types.js';
+import { fileMatchers, type FileEntry } from '../sources/files.js';
+import { lookAt, type Hit, type Looked } from '../sources/looks.js';
+import { claim, packFiles, type FromReader, type ReadWork } from './thread-protocol.js';
+import { FileReader } from '../sources/read.js';
+import type { ScanResult } from '../types.js';
 
 export interface FilesContext {
   policy: Policy;
@@ -139,7 +140,7 @@ interface Reader {
  * analysed on the main thread, so findings are the same as a single-threaded scan's
  * (the caller sorts them). A thread that fails to start or stops early costs time, not
  * files: the main thread reads whatever no thread reported. `entry` is the worker bundle
- * (src/worker.ts).
+ * (src/pipeline/reading-thread.ts).
  */
 export class ReadPool {
   private readonly readers: Reader[];

@@ -1,23 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { errorCode, errorKind, UserError } from './errors.js';
-import { loadTrustedKeys } from './analyze/trusted.js';
-import { loadPolicy } from './policy/load.js';
-import type { Policy } from './policy/types.js';
-import { readBaseline, renderBaseline } from './report/baseline.js';
-import { jsonReportPieces } from './report/json.js';
-import { sarifPieces } from './report/sarif.js';
-import { summarize, type Summary } from './report/summary.js';
-import { renderText } from './report/text.js';
+import { errorKind } from '../errors.js';
+import { loadTrustedKeys } from '../analyze/trusted.js';
+import { loadPolicy } from '../policy/load.js';
+import type { Policy } from '../policy/types.js';
+import { readBaseline, renderBaseline } from '../report/baseline.js';
+import { summarize, type Summary } from '../report/summary.js';
 import { scan } from './scan.js';
-import { runCheck } from './check/run.js';
-import type { CheckedToken } from './check/check.js';
-import type { Format, ScanSettings } from './settings.js';
-import type { ScanResult, SkippedFile } from './types.js';
-import type { FileEntry } from './sources/files.js';
-import { Spool } from './sources/spool.js';
-import { append } from './util/arrays.js';
+import { runCheck } from '../check/run.js';
+import type { CheckedToken } from '../check/check.js';
+import type { ScanSettings } from './settings.js';
+import type { ScanResult, SkippedFile } from '../types.js';
+import type { FileEntry } from '../sources/files.js';
+import { Spool } from '../sources/spool.js';
+import { append } from '../util/arrays.js';
+import { writeFileAtomic } from '../util/write-file.js';
 
 export interface ScanOutcome {
   policy: Policy;
@@ -87,56 +82,4 @@ export const STDIN_PATH = '<stdin>';
 function policyRoot(settings: ScanSettings): string {
   const first = settings.targets[0];
   return first && !settings.targetsAreFiles?.[0] ? first : settings.base;
-}
-
-export function renderReport(format: Format, outcome: ScanOutcome, options: { colour: boolean }): string {
-  return [...reportPieces(format, outcome, options)].join('');
-}
-
-/** The report in pieces, so that a large one is written without being held whole (JSON and SARIF come one finding a piece). */
-export function reportPieces(format: Format, outcome: ScanOutcome, options: { colour: boolean }): Iterable<string> {
-  switch (format) {
-    case 'json':
-      return jsonReportPieces(outcome.result, outcome.summary, outcome.policy.source);
-    case 'sarif':
-      return sarifPieces(outcome.result);
-    case 'text':
-      return [renderText(outcome.result, outcome.summary, options)];
-  }
-}
-
-/** The lines of text that arrives in pieces, each without its line break. */
-export function* linesOf(pieces: Iterable<string>): Generator<string> {
-  let carry = '';
-  for (const piece of pieces) {
-    const parts = (carry + piece).split('\n');
-    carry = parts.pop()!;
-    yield* parts;
-  }
-  if (carry) yield carry;
-}
-
-/**
- * Writes a whole file or nothing: a temporary file beside it, then a rename. A path that
- * cannot be written (a directory, no permission) is the user's to fix: a UserError naming it.
- */
-export async function writeFileAtomic(file: string, content: string | Iterable<string>, mode = 0o644): Promise<void> {
-  const target = path.resolve(file);
-  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    if (typeof content === 'string') await fs.writeFile(temporary, content, { mode, flag: 'wx' });
-    else {
-      const handle = await fs.open(temporary, 'wx', mode);
-      try {
-        for (const piece of content) await handle.write(piece);
-      } finally {
-        await handle.close();
-      }
-    }
-    await fs.rename(temporary, target);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw new UserError('ERR_WRITE', `cannot write ${file}: ${errorCode(error) ?? errorKind(error)}`, { cause: error });
-  }
 }

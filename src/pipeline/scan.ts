@@ -1,16 +1,16 @@
 import picomatch from 'picomatch';
-import type { TrustedKeys } from './analyze/trusted.js';
-import type { Policy } from './policy/types.js';
-import { applySuppressors, scanUnit } from './engine.js';
-import { fileMatchers, globbable, listTargets, relativeTo, type FileEntry, type FileListing } from './sources/files.js';
+import type { TrustedKeys } from '../analyze/trusted.js';
+import type { Policy } from '../policy/types.js';
+import { applySuppressors, scanUnit } from './scan-unit.js';
+import { fileMatchers, globbable, listTargets, relativeTo, type FileEntry, type FileListing } from '../sources/files.js';
 import { ScanBudget } from './budget.js';
-import { UserError } from './errors.js';
-import { incompleteFinding } from './rules/incomplete-scan.js';
-import { append } from './util/arrays.js';
-import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './parallel.js';
-import { baselineSuppressor, policySuppressor, type Suppressor } from './suppress.js';
-import { INCOMPLETE_REASONS, SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from './types.js';
-import { byCodeUnit } from './util/order.js';
+import { UserError } from '../errors.js';
+import { incompleteFinding } from '../rules/incomplete-scan.js';
+import { append } from '../util/arrays.js';
+import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './scan-files.js';
+import { baselineSuppressor, policySuppressor, type Suppressor } from '../suppress/suppressions.js';
+import { INCOMPLETE_REASONS, SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from '../types.js';
+import { byCodeUnit } from '../util/order.js';
 
 export interface ScanOptions {
   /** Directory to scan (when `targets` is not given). */

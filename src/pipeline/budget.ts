@@ -1,4 +1,4 @@
-import type { SkippedFile, UnitKind } from './types.js';
+import type { SkippedFile, UnitKind } from '../types.js';
 
 /**
  * The expensive kinds of analysis, and what each costs, in microseconds of CPU as measured

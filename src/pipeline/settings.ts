@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { UserError } from './errors.js';
-import type { FailOn } from './report/summary.js';
+import { UserError } from '../errors.js';
+import type { FailOn } from '../report/summary.js';
 
 /**
  * One typed settings object for a scan, built and validated up front by either shell

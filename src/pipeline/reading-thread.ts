@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { claim, lookAt, unpackFiles, type FromReader, type ReadWork } from './sources/looks.js';
-import { FileReader } from './sources/read.js';
+import { lookAt } from '../sources/looks.js';
+import { claim, unpackFiles, type FromReader, type ReadWork } from './thread-protocol.js';
+import { FileReader } from '../sources/read.js';
 
 /**
  * The reading thread's entry, bundled on its own (dist/<entry>/worker.js) so that it boots

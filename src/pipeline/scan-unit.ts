@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { analyzeKey } from './analyze/keys.js';
-import { analyzeToken } from './analyze/tokens.js';
-import { tokenSummary } from './analyze/describe.js';
-import { fallbackFacts } from './analyze/fallback.js';
-import type { TrustedKeys } from './analyze/trusted.js';
+import { analyzeKey } from '../analyze/keys.js';
+import { analyzeToken } from '../analyze/tokens.js';
+import { tokenSummary } from '../analyze/describe.js';
+import { fallbackFacts } from '../analyze/fallback.js';
+import type { TrustedKeys } from '../analyze/trusted.js';
 import { ScanBudget, type FileBudget, type WorkKind } from './budget.js';
-import { detect } from './detect/index.js';
-import { errorKind } from './errors.js';
-import { fingerprint } from './fingerprint.js';
-import type { Policy } from './policy/types.js';
-import { RULES } from './rules/index.js';
-import { formatMessage } from './rules/types.js';
-import { inlineDirectives, inlineSuppression, suppressed, type Suppressor } from './suppress.js';
-import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from './types.js';
-import { lineStarts, position } from './util/lines.js';
-import { append } from './util/arrays.js';
+import { detect } from '../detect/index.js';
+import { errorKind } from '../errors.js';
+import { fingerprint } from '../fingerprint.js';
+import type { Policy } from '../policy/types.js';
+import { RULES } from '../rules/index.js';
+import { formatMessage } from '../rules/types.js';
+import { inlineDirectives, inlineSuppression, suppressed, type Suppressor } from '../suppress/suppressions.js';
+import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from '../types.js';
+import { lineStarts, position } from '../util/lines.js';
+import { append } from '../util/arrays.js';
 
 export { fingerprint };
 

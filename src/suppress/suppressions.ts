@@ -1,9 +1,9 @@
 import picomatch from 'picomatch';
-import { DIRECTIVE, DIRECTIVE_KEYWORD } from './detect/directive.js';
-import { globbable } from './sources/files.js';
-import type { IgnoreEntry } from './policy/types.js';
-import type { Finding, SuppressedFinding, SuppressionKind } from './types.js';
-import { lineStarts, position } from './util/lines.js';
+import { DIRECTIVE, DIRECTIVE_KEYWORD } from '../detect/directive.js';
+import { globbable } from '../sources/files.js';
+import type { IgnoreEntry } from '../policy/types.js';
+import type { Finding, SuppressedFinding, SuppressionKind } from '../types.js';
+import { lineStarts, position } from '../util/lines.js';
 
 /**
  * Inline directives, in any comment syntax (the marker is found anywhere on the line):
