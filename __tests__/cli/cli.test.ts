@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, type CliIo } from '../../src/cli/cli.js';
+import { COMMANDS, runCli, type CliIo } from '../../src/cli/cli.js';
 import { UserError } from '../../src/errors.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
@@ -112,6 +112,21 @@ describe('jwt-guard scan', () => {
     await expect(runCli(['scan', '--format', 'xml'], io('.').handle)).rejects.toThrow(UserError);
     await expect(runCli(['scan', '--bogus'], io('.').handle)).rejects.toThrow(UserError);
     await expect(runCli(['frobnicate'], io('.').handle)).rejects.toThrow(/unknown command 'frobnicate'/);
+    // one line that says where to look, not the whole manual
+    await expect(runCli(['scan', '--bogus'], io('.').handle)).rejects.toThrow(/^Unknown option '--bogus': run jwt-guard scan --help for its options$/);
+  });
+
+  it('renders every command\'s help from its declared options, which are the options it parses', async () => {
+    for (const command of COMMANDS) {
+      const run = io('.');
+      expect(await runCli([command.name, '--help'], run.handle)).toBe(0);
+      for (const [name, option] of Object.entries(command.options)) {
+        if (!option.hidden) expect(run.out()).toContain(`--${name}${option.value ? ` ${option.value}` : ''}`);
+      }
+      const all = io('.');
+      await runCli(['help'], all.handle);
+      expect(all.out()).toContain(`${command.name} options:`);
+    }
   });
 });
 

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { runCheck, splitTokens } from '../../check/run.js';
+import { UserError } from '../../errors.js';
+import { parseFormat } from '../../pipeline/settings.js';
+import { REPORTERS } from '../../report/index.js';
+import { INPUT_LIMITS } from '../../util/read-file.js';
+import { writeFileAtomic } from '../../util/write-file.js';
+import type { Command } from '../command.js';
+import { commandPolicy, EXIT, POLICY_OPTION, readInput, readStdinText } from '../io.js';
+
+export const checkCommand: Command = {
+  name: 'check',
+  args: '[TOKEN...]',
+  summary: 'Verify tokens against the policy and its trusted keys (tokens from the arguments, --file, or standard input, one per line)',
+  options: {
+    file: { type: 'string', value: 'FILE', description: 'Read tokens from FILE' },
+    policy: POLICY_OPTION,
+    format: { type: 'string', default: 'text', value: 'FORMAT', description: 'text (default), json or sarif' },
+    output: { type: 'string', value: 'FILE', description: 'Write the report to FILE' },
+    'hmac-secret-file': { type: 'string', value: 'F', description: 'The secret for HS* tokens (or the JWT_GUARD_HMAC_SECRET environment variable)' },
+  },
+  async run(values, positionals, io) {
+    const resolve = (p: string) => path.resolve(io.cwd, p);
+    const format = parseFormat(values.format as string, '--format');
+    let tokens = positionals;
+    if (values.file) tokens = [...tokens, ...splitTokens(await readInput(resolve(values.file as string), '--file', INPUT_LIMITS.tokens))];
+    if (positionals.length === 0 && !values.file) tokens = splitTokens(await readStdinText(io, INPUT_LIMITS.tokens, 'the tokens'));
+    if (tokens.length === 0) throw new UserError('ERR_USAGE', 'check needs tokens: as arguments, with --file, or on standard input (one per line)');
+    const hmacSecret = values['hmac-secret-file'] ? (await readInput(resolve(values['hmac-secret-file'] as string), '--hmac-secret-file', INPUT_LIMITS.secret)).replace(/\r?\n$/, '') : io.env.JWT_GUARD_HMAC_SECRET;
+    const { policy, base } = await commandPolicy(io, values.policy);
+    const checked = await runCheck(policy, { tokens, base, ...(hmacSecret ? { hmacSecret } : {}) });
+    const report = REPORTERS[format].check(checked, policy);
+    if (values.output) await writeFileAtomic(resolve(values.output as string), report);
+    else for (const piece of report) io.stdout.write(piece);
+    return checked.some((c) => !c.valid) ? EXIT.findings : EXIT.clean;
+  },
+};
