@@ -1,4 +1,4 @@
-import { isoTime } from '../util/format.js';
+import { isoTime, bracketList } from '../util/format.js';
 import type { KeyFacts, TokenFacts } from '../types.js';
 
 const ENCODING_NAMES: Record<KeyFacts['encoding'], string> = {
@@ -85,7 +85,7 @@ function describe(facts: TokenFacts): string {
   if (summary.enc) details.push(`enc ${summary.enc}`);
   if (summary.kid) details.push(`kid '${summary.kid}'`);
   if (summary.iss) details.push(`iss '${summary.iss}'`);
-  if (summary.aud) details.push(`aud ${Array.isArray(summary.aud) ? `[${(summary.aud as string[]).join(', ')}]` : `'${summary.aud}'`}`);
+  if (summary.aud) details.push(`aud ${Array.isArray(summary.aud) ? bracketList(summary.aud as string[]) : `'${summary.aud}'`}`);
   if (summary.exp) details.push(`exp ${summary.exp}`);
   details.push(facts.preview);
   return `${facts.format === 'jwe' ? 'JWE' : 'JWT'} (${details.join(', ')})`;

@@ -1,3 +1,4 @@
+import { bracketList } from '../util/format.js';
 import type { Policy } from '../policy/types.js';
 import { safeText } from '../report/safe.js';
 import { checkTokens, type CheckedToken } from './check.js';
@@ -46,7 +47,7 @@ export function renderCheckText(checked: CheckedToken[]): string {
   for (const result of checked) {
     const facts = Object.entries(result.facts)
       .filter(([name]) => name !== 'preview' && name !== 'format')
-      .map(([name, value]) => `${name} ${Array.isArray(value) ? `[${value.join(', ')}]` : value}`)
+      .map(([name, value]) => `${name} ${Array.isArray(value) ? bracketList(value) : value}`)
       .join(', ');
     const what = `${facts}${facts ? ', ' : ''}${result.facts.preview ?? ''}`;
     // Facts come from the token (kid, iss, aud): escaped, as everything printed from input is.

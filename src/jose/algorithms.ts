@@ -1,3 +1,4 @@
+import { bracketList } from '../util/format.js';
 /**
  * What jwt-guard knows about JOSE algorithms (RFC 7518, RFC 8037, RFC 8812, RFC 9864),
  * in one place: the families, which key each algorithm needs, which jwt-guard mints with,
@@ -24,7 +25,7 @@ export function judgeAlgorithm(alg: string, policy: AlgorithmPolicy): AlgorithmV
   if (alg.toLowerCase() === 'none') return { allowed: false, reason: `'${alg}' means no signature at all, and is never allowed (RFC 8725 3.2)` };
   if (alg === 'RSA1_5') return { allowed: false, reason: "'RSA1_5' (RSAES-PKCS1-v1_5) is open to padding-oracle attacks and is never allowed (RFC 8725 3.2); use RSA-OAEP-256" };
   if (policy.deny.includes(alg)) return { allowed: false, reason: `'${alg}' is in algorithms.deny` };
-  if (!policy.allow.includes(alg)) return { allowed: false, reason: `'${alg}' is not in algorithms.allow [${policy.allow.join(', ')}]` };
+  if (!policy.allow.includes(alg)) return { allowed: false, reason: `'${alg}' is not in algorithms.allow ${bracketList(policy.allow)}` };
   return { allowed: true };
 }
 

@@ -4,7 +4,7 @@ import { describeKeyObject } from '../analyze/public-key.js';
 import { analyzeToken } from '../analyze/tokens.js';
 import { checkTokens } from '../check/check.js';
 import { UserError } from '../errors.js';
-import { formatDuration } from '../util/format.js';
+import { formatDuration, bracketList } from '../util/format.js';
 import type { Policy } from '../policy/types.js';
 import { judgeAlgorithm, keyRequirement, MINT_ALGORITHMS } from '../jose/algorithms.js';
 import { RULES } from '../rules/index.js';
@@ -98,7 +98,7 @@ function claimSetsFrom(request: MintRequest, policy: Policy): Array<Record<strin
     const reserved = Object.keys(set).filter((name) => RESERVED.includes(name));
     if (reserved.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${where} sets ${reserved.join(', ')}, which only the minting run sets`);
     const forbidden = Object.keys(set).filter((name) => !allowed.includes(name));
-    if (forbidden.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${where} sets ${forbidden.join(', ')}, which mint.overridableClaims [${allowed.join(', ')}] does not allow`);
+    if (forbidden.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: ${where} sets ${forbidden.join(', ')}, which mint.overridableClaims ${bracketList(allowed)} does not allow`);
     if (request.audience !== undefined) {
       if (!allowed.includes('aud')) throw new UserError('ERR_MINT_REFUSED', 'refusing to mint: the audience input overrides aud, which mint.overridableClaims does not allow');
       return { ...set, aud: request.audience };
@@ -164,5 +164,5 @@ export async function mintTokens(policy: Policy, request: MintRequest): Promise<
 
 /** The audit line for a minted token: never the token. */
 export function auditLine(token: MintedToken): string {
-  return `minted jti ${token.jti}, kid ${token.kid}, aud ${Array.isArray(token.aud) ? `[${token.aud.join(', ')}]` : token.aud}, expires ${token.expiresAt}`;
+  return `minted jti ${token.jti}, kid ${token.kid}, aud ${Array.isArray(token.aud) ? bracketList(token.aud) : token.aud}, expires ${token.expiresAt}`;
 }

@@ -1,3 +1,4 @@
+import { bracketList } from '../util/format.js';
 import picomatch from 'picomatch';
 import type { TrustedKeys } from '../analyze/trusted.js';
 import type { Policy } from '../policy/types.js';
@@ -121,11 +122,11 @@ function nothingSelected(listing: FileListing, policy: Policy, targets: string[]
   const examples = (paths: string[]) => paths.slice(0, 3).map((p) => `'${p}'`).join(', ');
   const reasons: string[] = [];
   if (unselected.notIncludedCount > 0) {
-    reasons.push(`files.include [${policy.files.include.join(', ')}] matches none of ${unselected.notIncludedCount} (such as ${examples(unselected.notIncluded)})`);
+    reasons.push(`files.include ${bracketList(policy.files.include)} matches none of ${unselected.notIncludedCount} (such as ${examples(unselected.notIncluded)})`);
   }
   if (unselected.excludedCount > 0) {
     const removing = policy.files.exclude.filter((glob) => unselected.excluded.some((p) => picomatch(glob, { dot: true })(globbable(p))));
-    reasons.push(`files.exclude [${(removing.length > 0 ? removing : policy.files.exclude).join(', ')}] removes ${unselected.excludedCount} (such as ${examples(unselected.excluded)})`);
+    reasons.push(`files.exclude ${bracketList(removing.length > 0 ? removing : policy.files.exclude)} removes ${unselected.excludedCount} (such as ${examples(unselected.excluded)})`);
   }
   for (const gap of skipped.filter((s) => s.reason === 'ignored')) reasons.push(`in '${gap.file}' ${gap.detail}`);
   const outside = skipped.filter((s) => s.reason === 'symlink-outside-root').length;

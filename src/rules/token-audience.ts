@@ -1,7 +1,6 @@
 import { es256, goodClaims } from './example-material.js';
+import { bracketList as list } from '../util/format.js';
 import type { Rule } from './types.js';
-
-const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
 /** A checked token without an audience, or meant for someone else (RFC 8725 3.9). */
 export const tokenAudience: Rule = {

@@ -1,7 +1,6 @@
 import { es256, goodClaims } from './example-material.js';
+import { bracketList as list } from '../util/format.js';
 import type { Rule, RuleReport } from './types.js';
-
-const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
 /** A checked token from an issuer the policy does not expect. */
 export const tokenIssuer: Rule = {

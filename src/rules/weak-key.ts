@@ -1,3 +1,4 @@
+import { bracketList } from '../util/format.js';
 import { describeKey } from '../analyze/describe.js';
 import type { Policy } from '../policy/types.js';
 import type { KeyFacts } from '../types.js';
@@ -16,7 +17,7 @@ export function keyWeaknesses(key: KeyFacts, keys: Policy['keys']): string[] {
     problems.push(`its ${bits}-bit modulus is below keys.minRsaBits (${keys.minRsaBits})`);
   }
   if ((keyType === 'EC' || keyType === 'ECDH' || MONTGOMERY_OR_EDWARDS.has(keyType)) && curve && !keys.curves.includes(curve)) {
-    problems.push(`curve ${curve} is not in keys.curves [${keys.curves.join(', ')}]`);
+    problems.push(`curve ${curve} is not in keys.curves ${bracketList(keys.curves)}`);
   }
   if (keyType === 'DSA') problems.push('DSA is weak at any size: FIPS 186-5 withdrew it for signing and JOSE has no DSA algorithm');
   if (keyType === 'oct' && bits !== undefined) {

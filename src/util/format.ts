@@ -45,3 +45,6 @@ export function formatSize(bytes: number): string {
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${bytes} B`;
 }
+
+/** "[a, b, c]": a policy list, as messages quote it. */
+export const bracketList = (values: readonly string[]) => `[${values.join(', ')}]`;
