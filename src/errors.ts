@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'ERR_BASELINE_INVALID'
   | 'ERR_BASELINE_UNREADABLE'
   | 'ERR_TRUSTED_KEYS'
-  // the GitHub API: exit 2 (a permission or a run id to fix)
+  // git and the GitHub API: exit 2 (a ref, a range, a permission or a run id to fix)
+  | 'ERR_GIT'
   | 'ERR_GITHUB_API'
   // minting and key helpers: exit 2, and no token anywhere
   | 'ERR_MINT_KEY'

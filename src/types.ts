@@ -125,8 +125,28 @@ export interface Finding {
   /** The rule's message id (its `meta.messages`): what tests and callers match on. Not in the reports. */
   messageId?: string;
   fingerprint: string;
+  /** The artifact's own digest (never shown): what tells the same secret apart in history, where it sits in many blobs. */
+  digest?: string;
   unitKind: UnitKind;
   artifact: { type: SubjectType } & Record<string, unknown>;
+  /** For a finding in git history: the commit that introduced it, and what became of it. */
+  commit?: CommitInfo;
+}
+
+/** Where a secret found in history came from. */
+export interface CommitInfo {
+  /** The commit that introduced the blob reported (its first commit at that path). */
+  sha: string;
+  /** That commit's author date, ISO 8601. */
+  date: string;
+  /** The commit that first introduced the secret, of all its occurrences. */
+  introducedBy: string;
+  /** The commit that later removed it from the path reported, if one did. */
+  removedBy?: string;
+  /** Whether the secret is still in HEAD. */
+  inHead: boolean;
+  /** How many times it was introduced: one per commit and path, across blobs. */
+  occurrences: number;
 }
 
 export type SuppressionKind = 'policy' | 'inline' | 'baseline';
@@ -175,8 +195,10 @@ export interface ScanResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   skipped: SkippedFile[];
-  /** Files the paths given hold (before the policy's selection); 0 when they are empty. */
+  /** Files the paths given hold (before the policy's selection), or blobs the history selected; 0 when none. */
   filesListed?: number;
+  /** What was read, when not the files of the paths given: git history, a range of it, or the staged changes. */
+  scope?: 'history' | 'range' | 'staged';
   /** Files read and searched. */
   filesScanned: number;
   bytesScanned: number;

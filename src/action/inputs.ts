@@ -1,6 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../sources/files.js';
+import type { HistorySelection } from '../sources/history.js';
+import { readRegularFile } from '../util/read-file.js';
 import { UserError } from '../errors.js';
 import { debugFromEnv, parseFailOn, parseFormat, type ScanSettings } from '../pipeline/settings.js';
 import { splitTokens } from '../check/run.js';
@@ -132,6 +134,35 @@ export function insideWorkspace(value: string, input: string, workspace: string,
   return resolved;
 }
 
+/** A commit id as event payloads carry it; all zeros means none (a new branch). */
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * The input `scope`: `tree` (the files of the checkout), `changes` (what the event
+ * adds: a pull request's base..head, a push's before..after) or `history` (every blob
+ * of every ref). Empty: `changes` on pull_request and push events, else `tree`.
+ */
+export function scopeSelection(value: string, env: NodeJS.ProcessEnv): HistorySelection | undefined {
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  const scope = value || (/^(pull_request|pull_request_target|push)$/.test(event) ? 'changes' : 'tree');
+  if (scope === 'tree') return undefined;
+  if (scope === 'history') return { kind: 'history' };
+  if (scope !== 'changes') throw new UserError('ERR_INPUT', `input 'scope' must be tree, changes or history, not '${value}'`);
+  let payload: Record<string, unknown>;
+  try {
+    payload = env.GITHUB_EVENT_PATH ? (JSON.parse(readRegularFile(env.GITHUB_EVENT_PATH, { maxBytes: 64 << 20, what: 'the event payload (GITHUB_EVENT_PATH)', code: 'ERR_INPUT' })) as Record<string, unknown>) : {};
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError('ERR_INPUT', "scope 'changes' needs the event payload, and GITHUB_EVENT_PATH does not hold JSON");
+  }
+  const pr = payload.pull_request as { base?: { sha?: unknown }; head?: { sha?: unknown } } | undefined;
+  const [from, to] = pr ? [pr.base?.sha, pr.head?.sha] : [payload.before, payload.after];
+  if (typeof to !== 'string' || !COMMIT.test(to)) throw new UserError('ERR_INPUT', `scope 'changes' works on pull_request and push events; this ${event || 'run'} has no commits to compare: use scope tree or history`);
+  // A new branch (before is all zeros): everything it reaches, since nothing tells what it adds.
+  if (typeof from !== 'string' || !COMMIT.test(from) || /^0+$/.test(from)) return { kind: 'history', refs: [to] };
+  return { kind: 'range', range: `${from}..${to}` };
+}
+
 /** Every input read and validated in one place; the rest of the Action never calls getInput. */
 export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSettings {
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -146,6 +177,7 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
   const jobLogs = jobLogSettings(input, env);
   const tokens = splitTokens(core.getInput('tokens'));
   const hmacSecret = core.getInput('hmac-secret');
+  const history = scopeSelection(input('scope'), env);
   return {
     scan: {
       targets,
@@ -159,6 +191,7 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
       ...(tokens.length > 0 ? { tokens } : {}),
       ...(hmacSecret ? { hmacSecret } : {}),
       ...(debugFromEnv(env) ? { debug: true } : {}),
+      ...(history ? { history, fetchHistory: true } : {}),
     },
     ...(sarif ? { sarifFile: insideWorkspace(sarif, 'sarif-file', workspace, { extraRoots: temp }) } : {}),
     ...(jobLogs ? { jobLogs } : {}),

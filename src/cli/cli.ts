@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { optionLines, parseCommand, usageOf, type Command } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { encryptKeyCommand } from './commands/encrypt-key.js';
+import { hookCommand } from './commands/hook.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
 import { mintCommand } from './commands/mint.js';
@@ -12,7 +13,7 @@ import { EXIT, type CliIo } from './io.js';
 export { EXIT, type CliIo };
 
 /** Every command, in the order the usage text lists them. Adding one: a module in commands/ and an entry here. */
-export const COMMANDS: readonly Command[] = [scanCommand, checkCommand, mintCommand, encryptKeyCommand, keygenCommand, initCommand];
+export const COMMANDS: readonly Command[] = [scanCommand, checkCommand, mintCommand, encryptKeyCommand, keygenCommand, initCommand, hookCommand];
 
 const EXIT_CODES = 'Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or policy error, 3 internal error.';
 

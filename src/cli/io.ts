@@ -18,6 +18,8 @@ export interface CliIo {
   stdin(): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
   /** The running bundle, which re-enters as a scan worker; absent, scans use one thread. */
   workerEntry?: URL;
+  /** The CLI's own file (dist/cli/index.js), for the hook it installs to run. */
+  entry?: string;
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { WORKER_FILE } from '../pipeline/reading-thread-file.js';
 import { runCli } from './cli.js';
 import { reportFailure } from './exit.js';
@@ -7,7 +8,7 @@ import { reportFailure } from './exit.js';
 const stdin = (): AsyncIterable<Buffer> | Buffer[] => (process.stdin.isTTY ? [] : process.stdin);
 
 async function main(): Promise<void> {
-  process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin, workerEntry: new URL(WORKER_FILE, import.meta.url) });
+  process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin, workerEntry: new URL(WORKER_FILE, import.meta.url), entry: fileURLToPath(import.meta.url) });
 }
 
 try {

@@ -37,7 +37,7 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
     if (settings.stdinLog && spool) {
       // Standard input streams to a private file and is read like any file: bounded memory, whatever its size.
       const spooled = await spool.write(settings.stdinLog(), policy.files.maxFileSize);
-      extraFiles.push({ absolute: spooled.file, relative: STDIN_PATH, kind: 'log' });
+      extraFiles.push({ absolute: spooled.file, relative: STDIN_PATH, kind: 'log', diff: settings.stdinDiff ? 'stdin' : 'auto' });
       if (spooled.truncated) extraSkipped.push({ file: STDIN_PATH, reason: 'too-large', detail: `standard input is larger than files.maxFileSize: ${spooled.truncated}`, unitKind: 'log' });
       if (spooled.failed !== undefined) extraSkipped.push({ file: STDIN_PATH, reason: 'unreadable', detail: `standard input broke off after ${spooled.bytes} bytes (${errorKind(spooled.failed)}); only that part was scanned`, unitKind: 'log' });
     }
@@ -57,6 +57,8 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
       extraFiles,
       extraSkipped,
       ...(settings.debug ? { debug: true } : {}),
+      ...(settings.history ? { history: settings.history } : {}),
+      ...(settings.fetchHistory ? { fetchHistory: true } : {}),
     });
     let checked: CheckedToken[] | undefined;
     if (settings.tokens && settings.tokens.length > 0) {

@@ -3,6 +3,12 @@ import { Worker } from 'node:worker_threads';
 import type { TrustedKeys } from '../analyze/trusted.js';
 import { scanUnit } from './scan-unit.js';
 import { errorKind } from '../errors.js';
+import { looksLikeDiff, parseDiff } from '../sources/diff.js';
+import type { Chunk } from '../sources/read.js';
+import type { UnitKind } from '../types.js';
+import type { FileBudget } from './budget.js';
+import { notAlreadyFound, scanDiffView } from './scan-diff.js';
+import type { UnitResult } from './scan-unit.js';
 import { ScanBudget } from './budget.js';
 import { append } from '../util/arrays.js';
 import type { Policy } from '../policy/types.js';
@@ -54,14 +60,14 @@ export function add(total: FilesOutcome, part: FilesOutcome): void {
  * The main thread's part: decodes and analyses the files whose first look found an
  * anchor (whichever thread looked), through its own reader's chunk buffer.
  */
-class Analyst {
+export class Analyst {
   private isLog: ((relative: string) => boolean) | undefined;
   private readonly unitContext: { trusted?: TrustedKeys; now?: number; debug?: boolean };
   private readonly budget: ScanBudget;
 
   constructor(
     private readonly context: FilesContext,
-    private readonly reader: FileReader,
+    readonly reader: FileReader,
     private readonly out: FilesOutcome,
   ) {
     this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}), ...(context.debug ? { debug: true } : {}) };
@@ -89,10 +95,11 @@ class Analyst {
     this.isLog ??= fileMatchers(context.policy).isLog;
     const kind = entry.kind ?? (this.isLog(entry.relative) ? 'log' : 'file');
     const budget = this.budget.file(entry.relative, kind);
+    const diff = entry.diff ?? (PATCH_FILE.test(entry.relative) ? 'patch' : undefined);
     const outcome = await this.reader.read(entry, hit, async (chunk) => {
       let result;
       try {
-        result = await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk, budget });
+        result = diff ? await this.scanWithDiff(entry.relative, kind, chunk, budget, diff) : await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk, budget });
       } catch (error) {
         out.skipped.push({ file: entry.relative, reason: 'analysis-failed', detail: `the analysis of the text from line ${chunk.lineBase + 1} failed (${errorKind(error, context.debug)})`, line: chunk.lineBase + 1, unitKind: kind });
         return;
@@ -110,7 +117,36 @@ class Analyst {
     out.bytesScanned += outcome.bytes;
     if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly, unitKind: kind });
   }
+
+  /**
+   * A chunk that is, or may hold, a unified diff. `stdin`: a diff only (--stdin-diff),
+   * read as the files it adds. `auto` (a piped log): its diff sections read as the files
+   * they add, the rest (commit headers and messages) as log text. `patch` (a .patch or
+   * .diff file in the tree): read as text, and its added files too, reported on the
+   * patch's own lines.
+   */
+  private async scanWithDiff(path: string, kind: UnitKind, chunk: Chunk, budget: FileBudget, diff: NonNullable<FileEntry['diff']> | 'patch'): Promise<UnitResult> {
+    const { policy } = this.context;
+    const unitContext = { ...this.unitContext, budget, lineBase: chunk.lineBase };
+    if (diff === 'patch') {
+      const raw = await scanUnit({ path, kind, text: chunk.text }, policy, { ...this.unitContext, chunk, budget });
+      if (!looksLikeDiff(chunk.text)) return raw;
+      const added = await scanDiffView(chunk.text, path, kind, policy, 'diff', unitContext);
+      return { findings: [...raw.findings, ...notAlreadyFound(raw.findings, added.findings)], suppressed: [...raw.suppressed, ...notAlreadyFound(raw.suppressed, added.suppressed)], gaps: [...raw.gaps, ...added.gaps] };
+    }
+    const parsed = diff === 'auto' && looksLikeDiff(chunk.text) ? parseDiff(chunk.text) : undefined;
+    if (diff === 'auto' && !parsed) return scanUnit({ path, kind, text: chunk.text }, policy, { ...this.unitContext, chunk, budget });
+    const added = await scanDiffView(chunk.text, path, kind, policy, 'new-file', unitContext);
+    if (!parsed) return added;
+    // The lines around the diffs (commit headers and messages), as log text, on their own lines.
+    const rest = chunk.text.split('\n').map((line, i) => (parsed.diffLines.has(i + 1) ? '' : line)).join('\n');
+    const raw = await scanUnit({ path, kind, text: rest }, policy, { ...this.unitContext, chunk, budget });
+    return { findings: [...raw.findings, ...added.findings], suppressed: [...raw.suppressed, ...added.suppressed], gaps: [...raw.gaps, ...added.gaps] };
+  }
 }
+
+/** Patch files in a tree, read as text and as the files they add. */
+const PATCH_FILE = /\.(patch|diff)$/i;
 
 /**
  * Scans files on the calling thread alone: a synchronous first look at each (read and

@@ -137,6 +137,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
           message: formatMessage(rule.meta, report),
           messageId: report.messageId,
           fingerprint: fingerprint(rule.meta.id, unit.path, facts.digest),
+          digest: facts.digest,
           unitKind: unit.kind,
           artifact: (shown ??= publicFacts(artifact, facts)),
         });

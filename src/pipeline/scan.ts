@@ -5,6 +5,9 @@ import type { Policy } from '../policy/types.js';
 import { applySuppressors, scanUnit } from './scan-unit.js';
 import { fileMatchers, globbable, listTargets, relativeTo, type FileEntry, type FileListing } from '../sources/files.js';
 import { ScanBudget } from './budget.js';
+import { scanBlobs } from './scan-history.js';
+import { ensureHistory, selectBlobs, type HistorySelection } from '../sources/history.js';
+import { Spool } from '../sources/spool.js';
 import { UserError } from '../errors.js';
 import { incompleteFinding } from '../rules/incomplete-scan.js';
 import { append } from '../util/arrays.js';
@@ -41,6 +44,10 @@ export interface ScanOptions {
   budget?: ScanBudget;
   /** JWT_GUARD_DEBUG: analysis failures say where they were thrown. */
   debug?: boolean;
+  /** Read git history (or a range, or the staged changes) of the repository at `base` instead of the files of the targets. */
+  history?: HistorySelection;
+  /** In a shallow clone, fetch the history the selection needs (the Action) instead of refusing. */
+  fetchHistory?: boolean;
 }
 
 /** Orders findings most severe first, then by file and line. */
@@ -62,7 +69,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const base = options.base ?? (targets.length === 1 ? targets[0]! : process.cwd());
   const budget = options.budget ?? new ScanBudget();
   const context: FilesContext = { policy, budget, ...(options.debug ? { debug: true } : {}), ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
-  const listFilesToo = options.scanFiles !== false;
+  const listFilesToo = options.scanFiles !== false && !options.history;
   const size = options.parallel && listFilesToo ? poolSize(options.parallel.threads) : 0;
   const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;
   const total = empty();
@@ -79,6 +86,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   } finally {
     await pool?.close();
+  }
+  if (options.history) {
+    await ensureHistory(base, options.history, { fetch: options.fetchHistory ?? false });
+    const origins = await selectBlobs(base, options.history);
+    found = origins.length;
+    const { selected } = fileMatchers(policy);
+    if (origins.length > 0 && !origins.some((origin) => selected(origin.headPath ?? origin.path))) {
+      throw new UserError('ERR_NOTHING_SELECTED', `nothing was read: the history selected holds ${origins.length} blob${origins.length === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of their paths (files.include ${bracketList(policy.files.include)}, files.exclude ${bracketList(policy.files.exclude)})`);
+    }
+    const spool = new Spool();
+    try {
+      add(total, await scanBlobs(base, origins, context, spool));
+    } finally {
+      spool.remove();
+    }
   }
   append(total.skipped, options.extraSkipped ?? []);
   if (options.extraFiles && options.extraFiles.length > 0) add(total, await scanFiles(options.extraFiles, context));
@@ -108,7 +130,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings: sortFindings(final.findings),
     suppressed: sortFindings([...total.suppressed, ...final.suppressed]),
     skipped: skipped.sort((a, b) => byCodeUnit(a.file, b.file)),
-    ...(listFilesToo ? { filesListed: found } : {}),
+    ...(listFilesToo || options.history ? { filesListed: found } : {}),
+    ...(options.history ? { scope: options.history.kind } : {}),
     filesScanned: total.filesScanned,
     bytesScanned: total.bytesScanned,
     binaryFiles: total.binaryFiles,

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
+import type { HistorySelection } from '../sources/history.js';
 import type { FailOn } from '../report/summary.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ScanSettings {
   writeBaseline?: string;
   /** Standard input, scanned as a log: a stream, read once (spooled, so memory stays bounded). */
   stdinLog?: () => AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+  /** Standard input is a unified diff (--stdin-diff): read as the files it adds, on their own paths and lines. */
+  stdinDiff?: boolean;
   /** Tokens to verify (the Action's tokens input). */
   tokens?: string[];
   /** The HMAC secret for checking HS* tokens. */
@@ -35,6 +38,10 @@ export interface ScanSettings {
   parallel?: { entry: URL; threads?: number };
   /** JWT_GUARD_DEBUG (or the runner's debug logging): analysis failures say where they were thrown. */
   debug?: boolean;
+  /** Read the repository's history, a range of it, or its staged changes, instead of the work tree. */
+  history?: HistorySelection;
+  /** In a shallow clone, fetch what the history selection needs (the Action does; the CLI refuses instead). */
+  fetchHistory?: boolean;
 }
 
 /** Whether debugging output is asked for: JWT_GUARD_DEBUG, or the runner's debug logging. */

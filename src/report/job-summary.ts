@@ -1,4 +1,5 @@
 import type { ScanResult } from '../types.js';
+import { describeCommit } from './commit.js';
 import { safeText } from './safe.js';
 import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
 
@@ -13,7 +14,21 @@ export function cell(value: string): string {
 const ICON = { error: '🔴 error', warning: '🟠 warning', note: '🔵 note' } as const;
 
 /** The job summary in Markdown: verdict, counts, a findings table capped to the size budget, skipped files. */
-export function renderJobSummary(result: ScanResult, summary: Summary, budget = SUMMARY_BUDGET): string {
+/** Where the repository is on GitHub, for links to a file at a commit. */
+export interface RepositoryLinks {
+  serverUrl: string;
+  repository: string;
+}
+
+/** A finding's place, linked to the file at the commit that introduced it when it comes from history (paths are escaped, never a value from a token). */
+function place(f: ScanResult['findings'][number], links: RepositoryLinks | undefined): string {
+  const text = `${cell(f.file)}:${f.line}`;
+  if (!f.commit?.sha || !links || !/^[0-9a-f]{40,64}$/.test(f.commit.sha)) return text;
+  const url = `${links.serverUrl}/${links.repository}/blob/${f.commit.sha}/${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line}`;
+  return `[${text}](${url}) (${cell(describeCommit(f.commit))})`;
+}
+
+export function renderJobSummary(result: ScanResult, summary: Summary, budget = SUMMARY_BUDGET, links?: RepositoryLinks): string {
   const verdict = summary.passed ? (summary.findings === 0 ? '✅ No findings' : `⚠️ ${countLine(summary)}, none at or above '${summary.failOn}'`) : `❌ ${countLine(summary)}`;
   const head = [
     '## jwt-guard scan',
@@ -34,7 +49,7 @@ export function renderJobSummary(result: ScanResult, summary: Summary, budget = 
   let size = Buffer.byteLength([...head, ...rows, ...tail].join('\n')) + 200;
   let shown = 0;
   for (const f of result.findings) {
-    const row = `| ${ICON[f.severity]} | \`${f.ruleId}\` | ${cell(f.file)}:${f.line} | ${cell(f.message)} | \`${f.fingerprint}\` |`;
+    const row = `| ${ICON[f.severity]} | \`${f.ruleId}\` | ${place(f, links)} | ${cell(f.message)} | \`${f.fingerprint}\` |`;
     const bytes = Buffer.byteLength(row) + 1;
     if (size + bytes > budget) break;
     rows.push(row);

@@ -1,6 +1,7 @@
 import { RULES } from '../rules/index.js';
 import type { Finding, ScanResult, Severity } from '../types.js';
 import { VERSION } from '../version.js';
+import { describeCommit } from './commit.js';
 import { jsonPieces } from './json-stream.js';
 import { safeJson } from './safe.js';
 
@@ -20,10 +21,11 @@ function result(finding: Finding, ruleIndex: number) {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    // A finding from history names its commit in the message too: code scanning shows the message, not the properties.
+    message: { text: finding.commit ? `${finding.message} (${describeCommit(finding.commit)})` : finding.message },
     locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(finding.file), uriBaseId: '%SRCROOT%' }, region } }],
     partialFingerprints: { 'jwtGuard/v1': finding.fingerprint },
-    properties: { artifact: finding.artifact },
+    properties: { artifact: finding.artifact, ...(finding.commit ? { commit: finding.commit } : {}) },
   };
 }
 

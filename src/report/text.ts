@@ -2,6 +2,9 @@ import type { ScanResult, Severity } from '../types.js';
 import { safeText } from './safe.js';
 import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
 import { byCodeUnit } from '../util/order.js';
+import { describeCommit } from './commit.js';
+
+const NOTHING = { history: 'the history holds no files', range: 'the commits selected introduce no files', staged: 'nothing is staged' } as const;
 
 const COLOURS = { red: 31, yellow: 33, blue: 34, grey: 90, bold: 1, green: 32, underline: 4 } as const;
 type Colour = keyof typeof COLOURS;
@@ -27,6 +30,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
       const where = `${f.line}:${f.column}`.padEnd(8);
       lines.push(`  ${paint('grey', where)}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
       lines.push(`  ${' '.repeat(16)}${paint('grey', `fingerprint ${f.fingerprint}`)}`);
+      if (f.commit) lines.push(`  ${' '.repeat(16)}${paint('grey', describeCommit(f.commit))}`);
     }
     lines.push('');
   }
@@ -34,7 +38,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     lines.push(`${paint('yellow', 'skipped')} ./${safeText(skip.file)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
   }
   if (result.skipped.length > 0) lines.push('');
-  if (result.filesListed === 0) lines.push('nothing to scan: the paths given hold no files', '');
+  if (result.filesListed === 0) lines.push(result.scope ? `nothing to scan: ${NOTHING[result.scope]}` : 'nothing to scan: the paths given hold no files', '');
   const scanned = scannedLine(summary);
   const extras = [suppressedLine(summary), summary.binaryFiles ? `${summary.binaryFiles} binary files not searched` : '', summary.skippedFiles ? `${summary.skippedFiles} skipped` : '']
     .filter(Boolean)

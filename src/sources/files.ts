@@ -20,6 +20,8 @@ export interface FileEntry {
   tracked?: true;
   /** The kind of unit it is, when not decided by the policy's log globs (standard input and job logs, spooled to files). */
   kind?: UnitKind;
+  /** Standard input read as a unified diff (`stdin`, --stdin-diff), or as a log that may hold diffs (`auto`, --stdin-log). */
+  diff?: 'stdin' | 'auto';
 }
 
 export interface FileListing {

@@ -4,10 +4,28 @@ import { debugFromEnv, parseFailOn, parseFormat, threadsFromEnv, type ScanSettin
 import { reportPieces } from '../../report/index.js';
 import { safeText } from '../../report/safe.js';
 import { failureLine } from '../../report/summary.js';
-import { resolveTargets } from '../../sources/files.js';
+import { gitTopLevel, resolveTargets } from '../../sources/files.js';
 import { writeFileAtomic } from '../../util/write-file.js';
-import type { Command } from '../command.js';
+import type { Command, ParsedValues } from '../command.js';
+import { UserError } from '../../errors.js';
+import type { HistorySelection } from '../../sources/history.js';
 import { EXIT } from '../io.js';
+
+/** What part of the history the flags select, if any: --history (with --refs), --range and --since, or --staged, one at a time. */
+function historySelection(values: ParsedValues): HistorySelection | undefined {
+  const chosen = [values.history && '--history', (values.range || values.since) && '--range/--since', values.staged && '--staged'].filter(Boolean);
+  if (chosen.length > 1) throw new UserError('ERR_USAGE', `${chosen.join(' and ')} cannot be combined: choose one`);
+  if (values.refs && !values.history) throw new UserError('ERR_USAGE', '--refs goes with --history');
+  if ((values['stdin-log'] || values['stdin-diff']) && chosen.length > 0) throw new UserError('ERR_USAGE', `--stdin-log and --stdin-diff cannot be combined with ${chosen[0]}`);
+  const since = typeof values.since === 'string' ? { since: values.since } : {};
+  if (values.history) {
+    const refs = typeof values.refs === 'string' ? values.refs.split(',').map((r) => r.trim()).filter(Boolean) : [];
+    return { kind: 'history', ...(refs.length > 0 ? { refs } : {}) };
+  }
+  if (values.range || values.since) return { kind: 'range', ...(typeof values.range === 'string' ? { range: values.range } : {}), ...since };
+  if (values.staged) return { kind: 'staged' };
+  return undefined;
+}
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -20,27 +38,39 @@ export const scanCommand: Command = {
     'fail-on': { type: 'string', default: 'error', value: 'LEVEL', description: 'error (default), warning, note or none: exit 1 on findings at or above it' },
     baseline: { type: 'string', value: 'FILE', description: 'Accept the findings recorded in FILE' },
     'write-baseline': { type: 'string', value: 'FILE', description: 'Record every current finding in FILE (and exit 0)' },
-    'stdin-log': { type: 'boolean', default: false, description: 'Scan standard input as a log (files too only when PATH is given)' },
+    'stdin-log': { type: 'boolean', default: false, description: 'Scan standard input as a log (files too only when PATH is given); diffs in it (git log -p)\nare read as the files they add' },
+    'stdin-diff': { type: 'boolean', default: false, description: 'Scan standard input as a unified diff (git diff, git log -p, a patch): the files it adds' },
+    history: { type: 'boolean', default: false, description: 'Scan every blob in the git history of PATH (each once), not the work tree' },
+    refs: { type: 'string', value: 'REFS', description: 'With --history: only what these refs reach (comma-separated; default: every ref)' },
+    range: { type: 'string', value: 'A..B', description: 'Scan only the blobs the commits of a range introduce (what a push or a pull request adds)' },
+    since: { type: 'string', value: 'DATE', description: 'Scan only the blobs introduced by commits since DATE (with --range or alone, on HEAD)' },
+    staged: { type: 'boolean', default: false, description: 'Scan the staged changes, as they will be committed (for pre-commit)' },
     'no-color': { type: 'boolean', default: false, description: 'No colour in text output (also NO_COLOR=1)' },
     color: { type: 'boolean', default: false, description: 'Colour in text output even when not on a terminal', hidden: true },
   },
   async run(values, positionals, io) {
     const resolve = (p: string) => path.resolve(io.cwd, p);
+    const history = historySelection(values);
     const { targets, targetsAreFiles, base } = await resolveTargets(positionals, io.cwd, io.env);
+    if (history && (targets.length !== 1 || targetsAreFiles[0] || !(await gitTopLevel(targets[0]!, io.env)))) {
+      throw new UserError('ERR_USAGE', `--${history.kind === 'staged' ? 'staged' : history.kind === 'range' ? 'range' : 'history'} reads a git repository: give at most one PATH, a directory in one`);
+    }
     const threads = threadsFromEnv(io.env);
     const settings: ScanSettings = {
       targets,
       targetsAreFiles,
       base,
-      scanFiles: !values['stdin-log'] || positionals.length > 0,
+      scanFiles: !(values['stdin-log'] || values['stdin-diff']) || positionals.length > 0,
       format: parseFormat(values.format as string, '--format'),
       failOn: parseFailOn(values['fail-on'] as string, '--fail-on'),
       ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}),
       ...(values.baseline ? { baseline: resolve(values.baseline as string) } : {}),
       ...(values['write-baseline'] ? { writeBaseline: resolve(values['write-baseline'] as string) } : {}),
-      ...(values['stdin-log'] ? { stdinLog: () => io.stdin() } : {}),
+      ...(values['stdin-log'] || values['stdin-diff'] ? { stdinLog: () => io.stdin() } : {}),
+      ...(values['stdin-diff'] ? { stdinDiff: true } : {}),
       ...(io.workerEntry ? { parallel: { entry: io.workerEntry, ...(threads ? { threads } : {}) } } : {}),
       ...(debugFromEnv(io.env) ? { debug: true } : {}),
+      ...(history ? { history } : {}),
     };
     const outcome = await runScan(settings);
     const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));
