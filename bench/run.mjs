@@ -7,7 +7,11 @@
  * jwt-guard found every planted secret, and the same findings with one thread. Then the
  * hostile tree (bench/hostile.mjs): wall time and peak memory of a scan of it, every key
  * found and every gap reported, and 20,000 HS256 tokens in one file, every one reported.
- * BENCH_ONLY=hostile runs that part alone. Writes bench/results.json (the parts run).
+ * Then the history repository (bench/history.mjs): a full-history scan against the floor
+ * of reading every blob once (git cat-file --batch-all-objects --batch | rg) and the
+ * diff-based way (git log -p --all | rg), every planted secret found and attributed,
+ * and --range over one commit. BENCH_ONLY=tree, hostile or history runs one part.
+ * Writes bench/results.json (the parts run).
  * Numbers are for people, not a test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildCorpus } from './corpus.mjs';
 import { buildHostile } from './hostile.mjs';
+import { buildHistory } from './history.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cache = process.env.JWT_GUARD_BENCH_DIR || path.join(os.homedir(), '.cache', 'jwt-guard-bench');
@@ -76,8 +81,9 @@ try {
 const only = process.env.BENCH_ONLY;
 const previous = existsSync(path.join(repo, 'bench', 'results.json')) ? JSON.parse(readFileSync(path.join(repo, 'bench', 'results.json'), 'utf8')) : {};
 let results = { ...previous, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
-if (only !== 'hostile') await benchTree();
-benchHostile();
+if (!only || only === 'tree') await benchTree();
+if (!only || only === 'hostile') benchHostile();
+if (!only || only === 'history') await benchHistory();
 writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('written to bench/results.json');
 
@@ -164,4 +170,42 @@ function benchHostile() {
   for (const file of missedKeys) console.log(`  MISSED private-key in ${file}`);
   for (const file of missedGaps) console.log(`  NO incomplete-scan for ${file}`);
   console.log(`20,000 HS256 tokens in one file: ${tokens.seconds.toFixed(2)} s, peak ${tokens.rssMb?.toFixed(0)} MB, ${reported} reported`);
+}
+
+/** The history repository: a full-history scan against reading every blob once, and against diffing every commit. */
+async function benchHistory() {
+  const dir = path.join(cache, 'history');
+  const manifest = await buildHistory(dir, path.join(repo, 'node_modules'));
+  const markers = MARKERS.map((m) => `-e '${m.replace(/'/g, "'\\''")}'`).join(' ');
+  const shell = (command) => ({ command: 'sh', args: ['-c', command], options: { cwd: dir } });
+  const commands = [
+    { name: 'jwt-guard --history', command: process.execPath, args: [cli, 'scan', '--history', '--format', 'json', '--fail-on', 'none'], options: { cwd: dir } },
+    ...(hasRipgrep
+      ? [
+          { name: 'cat-file | rg', ...shell(`git cat-file --batch-all-objects --batch | rg -c ${markers}`) },
+          { name: 'log -p | rg', ...shell(`git log -p --all | rg -c ${markers}`) },
+        ]
+      : []),
+  ];
+  const [guard, floor, diff] = alternate(commands);
+  const findings = JSON.parse(guard.last.stdout).findings;
+  const missed = manifest.secrets.filter((s) => !findings.some((f) => f.file === s.file && f.ruleId === s.ruleId && f.commit?.introducedBy === s.commit));
+  const range = measure('range', process.execPath, [cli, 'scan', '--range', 'HEAD~1..HEAD', '--fail-on', 'none'], { cwd: dir });
+  const blobs = Number(execFileSync('sh', ['-c', 'git cat-file --batch-all-objects --batch-check | grep -c " blob "'], { cwd: dir }).toString().trim());
+  results.history = {
+    commits: manifest.commits,
+    blobs,
+    seconds: guard.seconds,
+    peakRssMb: guard.rssMb,
+    planted: `${manifest.secrets.length - missed.length}/${manifest.secrets.length} found and attributed`,
+    rangeOneCommitSeconds: range.seconds,
+    ...(floor ? { catFileRipgrepSeconds: floor.seconds, ratioToCatFile: guard.seconds / floor.seconds } : {}),
+    ...(diff ? { logPatchRipgrepSeconds: diff.seconds, ratioToLogPatch: guard.seconds / diff.seconds } : {}),
+    targets: 'full history <= 2x cat-file | rg and faster than log -p | rg; --range over one commit < 0.3 s; memory bounded by the largest blob',
+  };
+  console.log(`history (${manifest.commits} commits, ${blobs} blobs): jwt-guard ${guard.seconds.toFixed(2)} s, peak ${guard.rssMb?.toFixed(0)} MB, planted ${results.history.planted}`);
+  for (const m of missed) console.log(`  MISSED ${m.ruleId} in ${m.file} at ${m.commit}`);
+  if (floor) console.log(`  git cat-file --batch-all-objects --batch | rg: ${floor.seconds.toFixed(2)} s; jwt-guard/that = ${results.history.ratioToCatFile.toFixed(2)}x (target <= 2x)`);
+  if (diff) console.log(`  git log -p --all | rg: ${diff.seconds.toFixed(2)} s; jwt-guard/that = ${results.history.ratioToLogPatch.toFixed(2)}x (target < 1x)`);
+  console.log(`  --range over one commit: ${range.seconds.toFixed(2)} s (target < 0.3 s)`);
 }

@@ -15,6 +15,12 @@ interface Attribution {
   origin: BlobOrigin;
 }
 
+/** How many blobs the selection held, and how many of them the policy's files selected. */
+export interface BlobCounts {
+  blobs: number;
+  selectedBlobs: number;
+}
+
 const commitOf = (ref: CommitRef | undefined) => ref?.sha ?? '';
 
 /** The path a blob is reported at: where HEAD holds it (so that the fingerprint is a tree scan's), else where it was introduced. */
@@ -29,25 +35,32 @@ const pathOf = (origin: BlobOrigin) => origin.headPath ?? origin.path;
  * largest blob. Findings of one secret in several blobs are then merged into one, with
  * its occurrences counted (see mergeOccurrences).
  */
-export async function scanBlobs(cwd: string, origins: readonly BlobOrigin[], context: FilesContext, spool: Spool): Promise<FilesOutcome> {
+export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> | Iterable<BlobOrigin>, context: FilesContext, spool: Spool): Promise<FilesOutcome & BlobCounts> {
   const out = empty();
+  const counts: BlobCounts = { blobs: 0, selectedBlobs: 0 };
   const { selected } = fileMatchers(context.policy);
-  const chosen = origins.filter((origin) => selected(pathOf(origin)));
+  async function* chosen() {
+    for await (const origin of origins) {
+      counts.blobs++;
+      if (!selected(pathOf(origin))) continue;
+      counts.selectedBlobs++;
+      yield origin;
+    }
+  }
   const reader = new FileReader(context.policy.files.maxFileSize);
   const analyst = new Analyst(context, reader, out);
   const attributed: Array<{ finding: Finding; attribution: Attribution }> = [];
-  const byOid = new Map(chosen.map((origin) => [origin.oid, origin]));
   const catFile = new CatFile(cwd);
   try {
-    for await (const blob of catFile.read(byOid.keys())) {
-      const origin = byOid.get(blob.oid)!;
+    for await (const blob of catFile.read(chosen())) {
+      const origin = blob.item;
       if (!blob.data) {
-        out.skipped.push({ file: pathOf(origin), reason: 'unreadable', detail: `blob ${blob.oid} (introduced in ${commitOf(origin.introducedBy) || 'an unknown commit'}) could not be read: ${blob.missing}`, unitKind: 'file' });
+        out.skipped.push({ file: pathOf(origin), reason: 'unreadable', detail: `blob ${origin.oid} (introduced in ${commitOf(origin.introducedBy) || 'an unknown commit'}) could not be read: ${blob.missing}`, unitKind: 'file' });
         continue;
       }
       const data = blob.data;
       if (data.length > context.policy.files.maxFileSize) {
-        out.skipped.push({ file: pathOf(origin), reason: 'too-large', detail: `blob ${blob.oid} is ${data.length} bytes, over files.maxFileSize`, unitKind: 'file' });
+        out.skipped.push({ file: pathOf(origin), reason: 'too-large', detail: `blob ${origin.oid} is ${data.length} bytes, over files.maxFileSize`, unitKind: 'file' });
         continue;
       }
       const utf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
@@ -84,7 +97,7 @@ export async function scanBlobs(cwd: string, origins: readonly BlobOrigin[], con
   }
   out.findings = mergeOccurrences(attributed.filter(({ finding }) => !('suppressedBy' in finding)));
   out.suppressed = mergeOccurrences(attributed.filter(({ finding }) => 'suppressedBy' in finding)) as FilesOutcome['suppressed'];
-  return out;
+  return { ...out, ...counts };
 }
 
 /**

@@ -6,7 +6,7 @@ import { applySuppressors, scanUnit } from './scan-unit.js';
 import { fileMatchers, globbable, listTargets, relativeTo, type FileEntry, type FileListing } from '../sources/files.js';
 import { ScanBudget } from './budget.js';
 import { scanBlobs } from './scan-history.js';
-import { ensureHistory, selectBlobs, type HistorySelection } from '../sources/history.js';
+import { ensureHistory, streamBlobs, type HistorySelection } from '../sources/history.js';
 import { Spool } from '../sources/spool.js';
 import { UserError } from '../errors.js';
 import { incompleteFinding } from '../rules/incomplete-scan.js';
@@ -89,15 +89,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   if (options.history) {
     await ensureHistory(base, options.history, { fetch: options.fetchHistory ?? false });
-    const origins = await selectBlobs(base, options.history);
-    found = origins.length;
-    const { selected } = fileMatchers(policy);
-    if (origins.length > 0 && !origins.some((origin) => selected(origin.headPath ?? origin.path))) {
-      throw new UserError('ERR_NOTHING_SELECTED', `nothing was read: the history selected holds ${origins.length} blob${origins.length === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of their paths (files.include ${bracketList(policy.files.include)}, files.exclude ${bracketList(policy.files.exclude)})`);
-    }
     const spool = new Spool();
     try {
-      add(total, await scanBlobs(base, origins, context, spool));
+      const { blobs, selectedBlobs, ...outcome } = await scanBlobs(base, streamBlobs(base, options.history), context, spool);
+      found = blobs;
+      if (blobs > 0 && selectedBlobs === 0) {
+        throw new UserError('ERR_NOTHING_SELECTED', `nothing was read: the history selected holds ${blobs} blob${blobs === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of their paths (files.include ${bracketList(policy.files.include)}, files.exclude ${bracketList(policy.files.exclude)})`);
+      }
+      add(total, outcome);
     } finally {
       spool.remove();
     }

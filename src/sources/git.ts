@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { errorCode, UserError } from '../errors.js';
 
@@ -25,26 +26,51 @@ export async function git(cwd: string, args: string[], what: string): Promise<Bu
   }
 }
 
+/** Runs git with `input` on its standard input; as git() otherwise. */
+export async function gitWith(cwd: string, args: string[], input: string, what: string): Promise<Buffer> {
+  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdin.on('error', () => undefined); // a git that exits early is reported by its exit code
+  child.stdin.end(input);
+  const code = await new Promise<number | string>((resolve) => {
+    child.on('error', (error) => resolve(errorCode(error) === 'ENOENT' ? 'git is not installed' : String(error)));
+    child.on('close', (status) => resolve(status ?? 1));
+  });
+  if (code !== 0) throw new UserError('ERR_GIT', `cannot ${what}: ${typeof code === 'string' ? code : gitSaid({ stderr })}`);
+  return Buffer.concat(out);
+}
+
 /** git's answer as text, trimmed. */
 export const gitText = async (cwd: string, args: string[], what: string) => (await git(cwd, args, what)).toString('utf8').trim();
 
-export interface BlobContent {
-  oid: string;
+export interface BlobContent<T> {
+  /** What was asked for. */
+  item: T;
   /** The blob's bytes, or undefined when git could not give them (a missing or corrupt object). */
   data?: Buffer;
   /** Why the blob could not be read. */
   missing?: string;
 }
 
+/** Bytes of git's output held ahead of the reader before git is made to wait. */
+const HIGH_WATER = 8 * 1024 * 1024;
+
 /**
  * One long-lived `git cat-file --batch` process: blob ids go in, contents come out, in
- * order; never a process per blob. Memory is bounded by the largest blob in flight.
+ * order. git is paused while more than a few megabytes wait to be read, so memory is
+ * bounded by the largest blob in flight, not by the history.
  */
-export class CatFile {
+class Batch {
   private readonly child: ChildProcessWithoutNullStreams;
   /** What git has sent and not yet been taken, in the chunks it came in (joined only when taken: a large blob is copied once). */
   private chunks: Buffer[] = [];
   private length = 0;
+  /** The bytes the reader waits for: git is not paused below this. */
+  private wanted = 0;
+  private paused = false;
   private waiting: (() => void) | undefined;
   private ended = false;
   private failure: string | undefined;
@@ -54,6 +80,7 @@ export class CatFile {
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.chunks.push(chunk);
       this.length += chunk.length;
+      if (this.length >= HIGH_WATER && this.length >= this.wanted) this.pause(true);
       this.wake();
     });
     let stderr = '';
@@ -71,6 +98,13 @@ export class CatFile {
     this.child.stdin.on('error', () => undefined); // a closed pipe is reported through 'close'
   }
 
+  private pause(pause: boolean): void {
+    if (pause === this.paused) return;
+    this.paused = pause;
+    if (pause) this.child.stdout.pause();
+    else this.child.stdout.resume();
+  }
+
   private wake(): void {
     const waiting = this.waiting;
     this.waiting = undefined;
@@ -79,8 +113,10 @@ export class CatFile {
 
   /** Waits until at least `bytes` bytes are buffered; false when the process ended first. */
   private async fill(bytes: number): Promise<boolean> {
+    this.wanted = bytes;
     while (this.length < bytes) {
       if (this.ended) return false;
+      this.pause(false);
       await new Promise<void>((resolve) => (this.waiting = resolve));
     }
     return true;
@@ -99,52 +135,118 @@ export class CatFile {
 
   /** Takes the first `bytes` buffered bytes (which must be there). */
   private take(bytes: number): Buffer {
+    let out: Buffer;
     const first = this.chunks[0];
     if (first && first.length >= bytes) {
-      const out = first.subarray(0, bytes);
+      out = first.subarray(0, bytes);
       if (first.length === bytes) this.chunks.shift();
       else this.chunks[0] = first.subarray(bytes);
-      this.length -= bytes;
-      return out;
+    } else {
+      // Joined from as many chunks as it spans, and no more.
+      let count = 0;
+      let covered = 0;
+      while (covered < bytes) covered += this.chunks[count++]!.length;
+      const joined = Buffer.concat(this.chunks.slice(0, count), covered);
+      this.chunks.splice(0, count);
+      if (covered > bytes) this.chunks.unshift(joined.subarray(bytes));
+      out = joined.subarray(0, bytes);
     }
-    const all = Buffer.concat(this.chunks);
-    this.chunks = all.length > bytes ? [all.subarray(bytes)] : [];
     this.length -= bytes;
-    return all.subarray(0, bytes);
+    if (this.length < HIGH_WATER) this.pause(false);
+    return out;
   }
 
-  /** Reads the given objects, in order. */
-  async *read(oids: Iterable<string>): AsyncGenerator<BlobContent> {
-    const list = [...oids];
-    // Written as git reads it: the pipe's backpressure is Node's, so this never blocks the reading below.
-    this.child.stdin.write(list.length > 0 ? `${list.join('\n')}\n` : '');
-    for (const oid of list) {
-      let newline = this.newline();
-      while (newline === -1) {
-        if (!(await this.fill(this.length + 1))) {
-          yield { oid, missing: `git cat-file stopped (${this.failure ?? 'no output'})` };
-          return;
-        }
-        newline = this.newline();
-      }
-      const header = this.take(newline + 1).toString('utf8').trim();
-      if (header.endsWith(' missing')) {
-        yield { oid, missing: 'the object is missing from the repository' };
-        continue;
-      }
-      const size = Number(header.split(' ')[2]);
-      if (!Number.isInteger(size) || !(await this.fill(size + 1))) {
-        yield { oid, missing: `git cat-file gave an unreadable answer (${header.slice(0, 80)})` };
-        return;
-      }
-      const data = Buffer.from(this.take(size + 1).subarray(0, size));
-      yield { oid, data };
+  /** Asks for a blob. */
+  ask(oid: string): void {
+    this.child.stdin.write(`${oid}\n`);
+  }
+
+  /** The next answer from git, for `item`. */
+  async one<T extends { oid: string }>(item: T): Promise<BlobContent<T>> {
+    let newline = this.newline();
+    while (newline === -1) {
+      if (!(await this.fill(this.length + 1))) return { item, missing: `git cat-file stopped (${this.failure ?? 'no output'})` };
+      newline = this.newline();
     }
+    const header = this.take(newline + 1).toString('utf8').trim();
+    if (header.endsWith(' missing')) return { item, missing: 'the object is missing from the repository' };
+    const size = Number(header.split(' ')[2]);
+    if (!Number.isInteger(size) || !(await this.fill(size + 1))) return { item, missing: `git cat-file gave an unreadable answer (${header.slice(0, 80)})` };
+    // A view of what git sent, not a copy: the blob is analysed and let go before long.
+    return { item, data: this.take(size + 1).subarray(0, size) };
   }
 
   close(): void {
     this.child.stdin.end();
     this.child.kill();
+  }
+}
+
+/**
+ * Blob contents from a repository, read by long-lived `git cat-file --batch` processes
+ * (two on a machine with the cores for it, so that inflating deltas, git's share of the
+ * work, is not one core's), never a process per blob. Items are given out in turn and
+ * their blobs come back in the order asked.
+ */
+export class CatFile {
+  private readonly batches: Batch[];
+
+  constructor(cwd: string, processes = Math.min(2, availableParallelism())) {
+    this.batches = Array.from({ length: Math.max(1, processes) }, () => new Batch(cwd));
+  }
+
+  /**
+   * Reads the blob of each item, in order, asking git for each as soon as the items
+   * give it (they may still be being found: a history walk feeds this as it goes). An
+   * error the items raise is raised here, after the blobs asked for before it.
+   */
+  async *read<T extends { oid: string }>(items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<BlobContent<T>> {
+    const queue: T[] = [];
+    let next = 0;
+    let fed = false;
+    let stopped = false;
+    let failure: { error: unknown } | undefined;
+    const broken: Array<string | undefined> = this.batches.map(() => undefined);
+    let notify: (() => void) | undefined;
+    void (async () => {
+      try {
+        for await (const item of items) {
+          if (stopped) break;
+          this.batches[queue.length % this.batches.length]!.ask(item.oid);
+          queue.push(item);
+          notify?.();
+        }
+      } catch (error) {
+        failure = { error };
+      } finally {
+        fed = true;
+        notify?.();
+      }
+    })();
+    try {
+      for (;;) {
+        if (next === queue.length) {
+          if (fed) break;
+          await new Promise<void>((resolve) => (notify = resolve));
+          notify = undefined;
+          continue;
+        }
+        const which = next % this.batches.length;
+        const item = queue[next]!;
+        queue[next++] = undefined as unknown as T; // let it go once read
+        // Once a process has stopped, or lost its place, no answer after can be trusted: every item left to it is a blob not read.
+        const blob: BlobContent<T> = broken[which] ? { item, missing: broken[which] } : await this.batches[which]!.one(item);
+        if (blob.missing?.startsWith('git cat-file')) broken[which] = blob.missing;
+        yield blob;
+      }
+      if (failure) throw failure.error;
+    } finally {
+      stopped = true; // the feeding stops at its next item, which ends the walk behind it
+    }
+  }
+
+  close(): void {
+    for (const batch of this.batches) batch.close();
   }
 }
 
@@ -163,28 +265,71 @@ export interface RawChange {
 const ZERO = /^0+$/;
 
 /**
+ * git's standard output as it comes, split at NUL bytes (`-z` output), a batch of
+ * tokens per read: text is decoded only up to the last NUL read, so a path is never cut
+ * inside a character. A git that fails is a usage error with its own words, raised
+ * after the tokens it gave; a consumer that stops early stops git.
+ */
+export async function* gitTokens(cwd: string, args: string[], what: string): AsyncGenerator<string[]> {
+  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('error', (error) => resolve(errorCode(error) === 'ENOENT' ? 'git is not installed' : String(error)));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  let rest: Buffer | undefined;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      const data = rest ? Buffer.concat([rest, chunk]) : chunk;
+      const last = data.lastIndexOf(0);
+      if (last === -1) {
+        rest = data;
+        continue;
+      }
+      rest = last + 1 < data.length ? data.subarray(last + 1) : undefined;
+      yield data.toString('utf8', 0, last).split('\0');
+    }
+    if (rest) yield [rest.toString('utf8')];
+    const code = await exited;
+    if (code !== 0) throw new UserError('ERR_GIT', `cannot ${what}: ${typeof code === 'string' ? code : gitSaid({ stderr })}`);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+/**
  * Every change to every path in the commits `revisions` select, oldest first (parents
  * before children), without a content diff: `git log --raw`, merges compared with their
- * first parent so that what a merge brings (or changes by hand) is seen too.
+ * first parent so that what a merge brings (or changes by hand) is seen too. Streamed, a
+ * batch at a time: the first changes arrive while git is still computing the later ones.
  */
-export async function* rawChanges(cwd: string, revisions: string[], what: string): AsyncGenerator<RawChange> {
-  const out = await git(cwd, ['log', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-merges=first-parent', '--topo-order', '--reverse', '--format=%x00%H %at', ...revisions, '--'], what);
-  const tokens = out.toString('utf8').split('\0');
+export async function* rawChanges(cwd: string, revisions: string[], what: string): AsyncGenerator<RawChange[]> {
+  const args = ['log', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-merges=first-parent', '--topo-order', '--reverse', '--format=%x00%H %at', ...revisions, '--'];
   let commit = '';
   let time = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!.replace(/^\n+/, '');
-    if (token === '') continue;
-    if (token.startsWith(':')) {
-      const [oldMode, newMode, oldBlob, newBlob, status] = token.slice(1).split(' ');
-      const path = tokens[++i] ?? '';
-      if (!status || !oldBlob || !newBlob) continue;
-      yield { commit, time, status: status[0]!, oldBlob: ZERO.test(oldBlob) ? '' : oldBlob, newBlob: ZERO.test(newBlob) ? '' : newBlob, newMode: newMode ?? oldMode ?? '', path };
-      continue;
+  let pending: string[] | undefined; // a change's fields, waiting for its path (the next token)
+  for await (const tokens of gitTokens(cwd, args, what)) {
+    const changes: RawChange[] = [];
+    for (const raw of tokens) {
+      if (pending) {
+        const [oldMode, newMode, oldBlob, newBlob, status] = pending;
+        pending = undefined;
+        if (!status || !oldBlob || !newBlob) continue;
+        changes.push({ commit, time, status: status[0]!, oldBlob: ZERO.test(oldBlob) ? '' : oldBlob, newBlob: ZERO.test(newBlob) ? '' : newBlob, newMode: newMode ?? oldMode ?? '', path: raw });
+        continue;
+      }
+      const token = raw.charCodeAt(0) === 10 ? raw.replace(/^\n+/, '') : raw;
+      if (token === '') continue;
+      if (token.charCodeAt(0) === 58 /* : */) {
+        pending = token.slice(1).split(' ');
+        continue;
+      }
+      const space = token.indexOf(' ');
+      commit = token.slice(0, space);
+      time = Number(token.slice(space + 1));
     }
-    const space = token.indexOf(' ');
-    commit = token.slice(0, space);
-    time = Number(token.slice(space + 1));
+    if (changes.length > 0) yield changes;
   }
 }
 

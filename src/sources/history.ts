@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { git, gitText, rawChanges, treeBlobs, type RawChange } from './git.js';
+import { git, gitText, gitWith, rawChanges, treeBlobs, type RawChange } from './git.js';
 
 /** What part of a repository's history to read. */
 export type HistorySelection =
@@ -38,24 +38,39 @@ export interface BlobOrigin {
 const SKIPPED_MODES = new Set(['120000', '160000']); // links (their target, no content) and submodules (a commit)
 const INTRODUCES = new Set(['A', 'M', 'T']);
 
-/** Records what a list of changes does to each blob: first introductions, later removals, re-additions. */
-function collect(changes: Iterable<RawChange>, origins: Map<string, BlobOrigin>): void {
-  for (const change of changes) {
-    const at: CommitRef = { sha: change.commit, time: change.time };
-    if (change.oldBlob && change.status !== 'A') {
-      const origin = origins.get(change.oldBlob);
-      if (origin && origin.path === change.path) origin.removedBy = at;
-    }
-    if (!change.newBlob || !INTRODUCES.has(change.status) || SKIPPED_MODES.has(change.newMode)) continue;
-    const origin = origins.get(change.newBlob);
-    if (!origin) {
-      origins.set(change.newBlob, { oid: change.newBlob, path: change.path, ...(change.commit ? { introducedBy: at } : {}), occurrences: 1, inHead: false });
-      continue;
-    }
-    origin.occurrences++;
-    // Put back where it was taken away: no longer removed there.
-    if (origin.path === change.path) delete origin.removedBy;
+/**
+ * Records what one change does to the blobs: a first introduction makes an origin
+ * (returned, to be read), a later one is counted, a removal is noted, a re-addition at
+ * the same path undoes it. HEAD's blobs are known up front, so an origin says at once
+ * whether, and where, HEAD holds it.
+ */
+function collect(change: RawChange, origins: Map<string, BlobOrigin>, head: Map<string, string>): BlobOrigin | undefined {
+  const at: CommitRef = { sha: change.commit, time: change.time };
+  if (change.oldBlob && change.status !== 'A') {
+    const origin = origins.get(change.oldBlob);
+    if (origin && origin.path === change.path) origin.removedBy = at;
   }
+  if (!change.newBlob || !INTRODUCES.has(change.status) || SKIPPED_MODES.has(change.newMode)) return undefined;
+  const origin = origins.get(change.newBlob);
+  if (!origin) {
+    const created = atHead({ oid: change.newBlob, path: change.path, ...(change.commit ? { introducedBy: at } : {}), occurrences: 1, inHead: false }, head);
+    origins.set(change.newBlob, created);
+    return created;
+  }
+  origin.occurrences++;
+  // Put back where it was taken away: no longer removed there.
+  if (origin.path === change.path) delete origin.removedBy;
+  return undefined;
+}
+
+/** Marks an origin HEAD holds, with the path it holds it at. */
+function atHead(origin: BlobOrigin, head: Map<string, string>): BlobOrigin {
+  const path = head.get(origin.oid);
+  if (path !== undefined) {
+    origin.inHead = true;
+    origin.headPath = path;
+  }
+  return origin;
 }
 
 /** Whether the repository has a HEAD commit (a new repository has none). */
@@ -76,16 +91,6 @@ async function headBlobs(cwd: string): Promise<Map<string, string>> {
   return head;
 }
 
-/** Marks the blobs HEAD holds, with the path it holds each at. */
-function markHead(origins: Map<string, BlobOrigin>, head: Map<string, string>): BlobOrigin[] {
-  for (const origin of origins.values()) {
-    const path = head.get(origin.oid);
-    origin.inHead = path !== undefined;
-    if (path !== undefined) origin.headPath = path;
-  }
-  return [...origins.values()];
-}
-
 /** git's empty tree: what the first commit's staged changes are compared with. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -93,32 +98,76 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
  * The blobs a selection reads, each once, with where it came from: `git log --raw` over
  * the selected commits (no content diff), or the staged changes (`git diff --cached
  * --raw`). A full history also lists every blob reachable from the refs
- * (`git rev-list --objects`), so that a blob only a tag reaches is read too.
+ * (`git rev-list --objects`, when the repository stores a blob the walk did not meet),
+ * so that a blob only a tag reaches is read too. Each blob is given as soon as the walk first meets it, so its reading
+ * overlaps the rest of the walk; what later commits do to it (removing it, adding it
+ * again) is recorded in the same object, complete once the iteration has ended.
  */
-export async function selectBlobs(cwd: string, selection: HistorySelection): Promise<BlobOrigin[]> {
+export async function* streamBlobs(cwd: string, selection: HistorySelection): AsyncGenerator<BlobOrigin> {
   await gitText(cwd, ['rev-parse', '--git-dir'], 'read the repository');
   const origins = new Map<string, BlobOrigin>();
+  const head = await headBlobs(cwd);
   if (selection.kind === 'staged') {
-    const head = await headBlobs(cwd);
     const against = (await headExists(cwd)) ? 'HEAD' : EMPTY_TREE;
     const out = await git(cwd, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', against, '--'], 'read the staged changes');
-    collect(parseDiffRaw(out.toString('utf8')), origins);
-    return markHead(origins, head);
+    for (const change of parseDiffRaw(out.toString('utf8'))) {
+      const origin = collect(change, origins, head);
+      if (origin) yield origin;
+    }
+    return;
   }
   const revisions = revisionsOf(selection);
   if (selection.kind === 'range' && selection.range) await resolvable(cwd, selection.range);
   for (const ref of selection.kind === 'history' ? (selection.refs ?? []) : []) await resolvable(cwd, ref);
-  for await (const change of rawChanges(cwd, revisions, 'read the history')) collect([change], origins);
-  if (selection.kind === 'history' && !selection.since) {
-    const listing = await git(cwd, ['rev-list', '--objects', '--filter=object:type=blob', ...(selection.refs ?? ['--all'])], 'list the reachable blobs');
-    for (const line of listing.toString('utf8').split('\n')) {
-      const space = line.indexOf(' ');
-      if (space === -1) continue; // a commit: no path
-      const oid = line.slice(0, space);
-      if (!origins.has(oid)) origins.set(oid, { oid, path: line.slice(space + 1), occurrences: 1, inHead: false });
+  for await (const changes of rawChanges(cwd, revisions, 'read the history')) {
+    for (const change of changes) {
+      const origin = collect(change, origins, head);
+      if (origin) yield origin;
     }
   }
-  return markHead(origins, await headBlobs(cwd));
+  if (selection.kind !== 'history' || selection.since) return;
+  // Usually the walk has met every blob the repository holds, and a listing of its objects (a few milliseconds) proves it; otherwise the reachable ones are found.
+  const stored = await git(cwd, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objecttype) %(objectname)'], 'list the objects of the repository');
+  const unmet = stored.toString('utf8').split('\n').some((line) => line.startsWith('blob ') && !origins.has(line.slice(5)));
+  if (!unmet) return;
+  const reachable = await git(cwd, ['rev-list', '--objects', '--filter=object:type=blob', ...(selection.refs ?? ['--all'])], 'list the reachable blobs');
+  for (const origin of await unwalked(cwd, reachable.toString('utf8'), origins)) {
+    origins.set(origin.oid, atHead(origin, head));
+    yield origin;
+  }
+}
+
+/**
+ * The blobs `git rev-list --objects` reaches that the walk did not meet (a blob a tag
+ * points at, say). Its listing also names commits (no path) and annotated tags (with
+ * their name, like a path), so what each object is is asked of git: only blobs are read.
+ */
+async function unwalked(cwd: string, listing: string, walked: Map<string, BlobOrigin>): Promise<BlobOrigin[]> {
+  const candidates = new Map<string, string>();
+  for (const line of listing.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space === -1) continue; // a commit
+    const oid = line.slice(0, space);
+    if (!walked.has(oid) && !candidates.has(oid)) candidates.set(oid, line.slice(space + 1));
+  }
+  if (candidates.size === 0) return [];
+  const types = await gitWith(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${[...candidates.keys()].join('\n')}\n`, 'tell the reachable objects apart');
+  const blobs: BlobOrigin[] = [];
+  for (const line of types.toString('utf8').split('\n')) {
+    const [oid, type] = line.split(' ');
+    // A missing object may be a blob: it is kept, and reading it reports the gap.
+    if ((type !== 'blob' && type !== 'missing') || !oid) continue;
+    // A blob straight under a tag has no path: it is named by its id.
+    blobs.push({ oid, path: candidates.get(oid) || `(blob ${oid})`, occurrences: 1, inHead: false });
+  }
+  return blobs;
+}
+
+/** The blobs a selection reads, all of them, once the walk is done (see streamBlobs). */
+export async function selectBlobs(cwd: string, selection: HistorySelection): Promise<BlobOrigin[]> {
+  const origins: BlobOrigin[] = [];
+  for await (const origin of streamBlobs(cwd, selection)) origins.push(origin);
+  return origins;
 }
 
 function revisionsOf(selection: Exclude<HistorySelection, { kind: 'staged' }>): string[] {
