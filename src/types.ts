@@ -139,6 +139,8 @@ export interface CommitInfo {
   sha: string;
   /** That commit's author date, ISO 8601. */
   date: string;
+  /** The path that commit introduced it at (the finding's `file` is where HEAD holds it, when it does). */
+  path: string;
   /** The commit that first introduced the secret, of all its occurrences. */
   introducedBy: string;
   /** The commit that later removed it from the path reported, if one did. */

@@ -155,6 +155,16 @@ describe('job summary', () => {
     expect(md).not.toContain('[link]');
   });
 
+  it('links a finding from history to its file at the commit that introduced it, at the path it had there', () => {
+    const sha = 'a'.repeat(40);
+    const commit = { sha, date: '2026-11-02T10:00:00Z', path: 'old dir/key.pem', introducedBy: sha, inHead: true, occurrences: 1 };
+    const r = result([finding({ file: 'new/key.pem', commit })]);
+    const md = renderJobSummary(r, summarize(r, 'error'), undefined, { serverUrl: 'https://github.com', repository: 'o/r' });
+    expect(md).toContain(`[new/key.pem:3](https://github.com/o/r/blob/${sha}/old%20dir/key.pem#L3) (introduced in aaaaaaaaaaaa (2026-11-02T10:00:00Z) as old dir/key.pem; still in HEAD)`);
+    // without a repository to link to, the place alone
+    expect(renderJobSummary(r, summarize(r, 'error'))).toContain('| new/key.pem:3 |');
+  });
+
   it('stays within its byte budget and says how many rows were left out', () => {
     const r = result(Array.from({ length: 5000 }, (_, i) => finding({ line: i + 1, message: 'm'.repeat(200) })));
     const md = renderJobSummary(r, summarize(r, 'error'), 100_000);

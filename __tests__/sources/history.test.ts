@@ -21,7 +21,7 @@ interface JsonFinding {
   fingerprint: string;
   severity: string;
   message: string;
-  commit?: { sha: string; date: string; introducedBy: string; removedBy?: string; inHead: boolean; occurrences: number };
+  commit?: { sha: string; date: string; path: string; introducedBy: string; removedBy?: string; inHead: boolean; occurrences: number };
 }
 
 async function scanJson(cwd: string, args: string[]): Promise<{ code: number; findings: JsonFinding[]; doc: Record<string, unknown> }> {
@@ -68,7 +68,8 @@ describe('scan --history', () => {
       const tree = await scanJson(repo.dir, []);
       const history = await scanJson(repo.dir, ['--history']);
       expect(history.findings).toHaveLength(1);
-      expect(history.findings[0]).toMatchObject({ ruleId: 'private-key', commit: { introducedBy: first, inHead: true, occurrences: 3 } });
+      // shown where HEAD holds it, attributed to the commit and path that introduced that blob
+      expect(history.findings[0]).toMatchObject({ ruleId: 'private-key', file: 'b/copy.pem', commit: { sha: first, path: 'a/key.pem', introducedBy: first, inHead: true, occurrences: 3 } });
       expect(tree.findings.map((f) => f.fingerprint)).toContain(history.findings[0]!.fingerprint);
       // one blob, read once
       expect((history.doc.summary as { filesScanned: number }).filesScanned).toBe(2);
@@ -351,6 +352,7 @@ describe('reports from history', () => {
       const text = cliIo(repo.dir);
       await runCli(['scan', '--history'], text.handle);
       expect(text.out()).toContain(`introduced in ${added.slice(0, 12)}`);
+      expect(text.out()).not.toContain(' as k.pem'); // the path is named only when it is not the finding's
       expect(text.out()).toContain('not in HEAD');
       const sarif = cliIo(repo.dir);
       await runCli(['scan', '--history', '--format', 'sarif'], sarif.handle);

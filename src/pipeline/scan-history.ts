@@ -126,6 +126,7 @@ function mergeOccurrences(found: Array<{ finding: Finding; attribution: Attribut
     const commit: CommitInfo = {
       sha: commitOf(origin.introducedBy),
       date: origin.introducedBy ? isoTime(origin.introducedBy.time) : '',
+      path: origin.path,
       introducedBy: commitOf(earliest.attribution.origin.introducedBy),
       ...(!inHead && origin.removedBy ? { removedBy: origin.removedBy.sha } : {}),
       inHead: Boolean(inHead),

@@ -24,8 +24,8 @@ export interface RepositoryLinks {
 function place(f: ScanResult['findings'][number], links: RepositoryLinks | undefined): string {
   const text = `${cell(f.file)}:${f.line}`;
   if (!f.commit?.sha || !links || !/^[0-9a-f]{40,64}$/.test(f.commit.sha)) return text;
-  const url = `${links.serverUrl}/${links.repository}/blob/${f.commit.sha}/${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line}`;
-  return `[${text}](${url}) (${cell(describeCommit(f.commit))})`;
+  const url = `${links.serverUrl}/${links.repository}/blob/${f.commit.sha}/${(f.commit.path || f.file).split('/').map(encodeURIComponent).join('/')}#L${f.line}`;
+  return `[${text}](${url}) (${cell(describeCommit(f.commit, f.file))})`;
 }
 
 export function renderJobSummary(result: ScanResult, summary: Summary, budget = SUMMARY_BUDGET, links?: RepositoryLinks): string {

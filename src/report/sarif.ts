@@ -22,7 +22,7 @@ function result(finding: Finding, ruleIndex: number) {
     ruleIndex,
     level: LEVEL[finding.severity],
     // A finding from history names its commit in the message too: code scanning shows the message, not the properties.
-    message: { text: finding.commit ? `${finding.message} (${describeCommit(finding.commit)})` : finding.message },
+    message: { text: finding.commit ? `${finding.message} (${describeCommit(finding.commit, finding.file)})` : finding.message },
     locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(finding.file), uriBaseId: '%SRCROOT%' }, region } }],
     partialFingerprints: { 'jwtGuard/v1': finding.fingerprint },
     properties: { artifact: finding.artifact, ...(finding.commit ? { commit: finding.commit } : {}) },

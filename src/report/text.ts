@@ -30,7 +30,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
       const where = `${f.line}:${f.column}`.padEnd(8);
       lines.push(`  ${paint('grey', where)}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
       lines.push(`  ${' '.repeat(16)}${paint('grey', `fingerprint ${f.fingerprint}`)}`);
-      if (f.commit) lines.push(`  ${' '.repeat(16)}${paint('grey', describeCommit(f.commit))}`);
+      if (f.commit) lines.push(`  ${' '.repeat(16)}${paint('grey', safeText(describeCommit(f.commit, f.file)))}`);
     }
     lines.push('');
   }
