@@ -78,6 +78,18 @@ describe('scan --history', () => {
     }
   });
 
+  it('a key twice in one file is one occurrence of that file, and one finding', async () => {
+    const repo = gitRepo();
+    try {
+      const pem = key();
+      repo.commit('twice', { 'both.pem': `${pem}\n${pem}` });
+      const { findings } = await scanJson(repo.dir, ['--history']);
+      expect(findings.map((f) => [f.file, f.commit!.occurrences])).toEqual([['both.pem', 1]]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('a key put back after its removal is in HEAD and not removed', async () => {
     const repo = gitRepo();
     try {
@@ -270,12 +282,30 @@ describe('scan --range, --since and --staged', () => {
 });
 
 describe('bad input', () => {
+  it('reads the history of a bare repository (a mirror), which has no index to stage in', async () => {
+    const repo = gitRepo();
+    const bare = mkdtempSync(path.join(tmpdir(), 'jwt-guard-bare-'));
+    try {
+      const added = repo.commit('add', { 'k.pem': key() });
+      repo.commit('remove', { 'k.pem': null });
+      execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare]);
+      const { findings } = await scanJson(bare, ['--history']);
+      expect(findings.map((f) => [f.file, f.commit!.introducedBy, f.commit!.inHead])).toEqual([['k.pem', added, false]]);
+      expect((await scanJson(bare, ['--range', 'HEAD~1'])).findings).toHaveLength(1);
+      expect(await failure(bare, ['scan', '--staged'])).toEqual({ code: 2, message: expect.stringContaining('--staged reads the index of a git work tree') });
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+      repo.cleanup();
+    }
+  });
+
   it('not a repository, a missing ref, an unresolvable range: exit 2 with git\'s words in one line', async () => {
     const plain = mkdtempSync(path.join(tmpdir(), 'jwt-guard-nogit-'));
     const repo = gitRepo();
     try {
       writeFileSync(path.join(plain, 'a.txt'), 'x');
-      expect(await failure(plain, ['scan', '--history'])).toEqual({ code: 2, message: expect.stringContaining('--history reads a git repository') });
+      expect(await failure(plain, ['scan', '--history'])).toEqual({ code: 2, message: expect.stringContaining('--history reads a git repository, and . is neither in a work tree nor a bare repository') });
+      expect(await failure(plain, ['scan', '--staged'])).toEqual({ code: 2, message: expect.stringContaining('--staged reads the index of a git work tree, and . is not in one') });
       repo.commit('init', { 'a.txt': 'x' });
       expect(await failure(repo.dir, ['scan', '--history', '--refs', 'no-such-branch'])).toEqual({ code: 2, message: "jwt-guard: cannot resolve 'no-such-branch': no such commit here\n" });
       expect(await failure(repo.dir, ['scan', '--range', 'v9..HEAD'])).toEqual({ code: 2, message: "jwt-guard: cannot resolve 'v9' in the range 'v9..HEAD': no such commit here\n" });

@@ -10,11 +10,6 @@ import { Analyst, empty, type FilesContext, type FilesOutcome } from './scan-fil
 /** Bytes looked at to tell a binary blob from text, as for files (and as git does). */
 const BINARY_SNIFF = 8000;
 
-/** The commit facts a finding in a blob carries, before findings of the same secret are merged. */
-interface Attribution {
-  origin: BlobOrigin;
-}
-
 /** How many blobs the selection held, and how many of them the policy's files selected. */
 export interface BlobCounts {
   blobs: number;
@@ -33,7 +28,7 @@ const pathOf = (origin: BlobOrigin) => origin.headPath ?? origin.path;
  * give is a gap; a binary one is counted and passed over; one larger than a chunk is
  * written to the spool and read in chunks like a large file. Memory is bounded by the
  * largest blob. Findings of one secret in several blobs are then merged into one, with
- * its occurrences counted (see mergeOccurrences).
+ * its occurrences counted (see Occurrences).
  */
 export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> | Iterable<BlobOrigin>, context: FilesContext, spool: Spool): Promise<FilesOutcome & BlobCounts> {
   const out = empty();
@@ -49,7 +44,8 @@ export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> 
   }
   const reader = new FileReader(context.policy.files.maxFileSize);
   const analyst = new Analyst(context, reader, out);
-  const attributed: Array<{ finding: Finding; attribution: Attribution }> = [];
+  const findings = new Occurrences();
+  const suppressed = new Occurrences();
   const catFile = new CatFile(cwd);
   try {
     for await (const blob of catFile.read(chosen())) {
@@ -81,24 +77,39 @@ export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> 
       } else {
         // Larger than a chunk: to the spool, then read like a large file, in chunks around its anchors.
         const spooled = await spool.write([data]);
-        const entry: FileEntry = { absolute: spooled.file, relative: pathOf(origin) };
-        const look = reader.look(entry);
-        if (look.kind === 'hit') await analyst.analyse(entry, look);
-        else if (look.kind === 'clean') {
-          out.filesScanned++;
-          out.bytesScanned += look.bytes;
+        try {
+          const entry: FileEntry = { absolute: spooled.file, relative: pathOf(origin) };
+          const look = reader.look(entry);
+          if (look.kind === 'hit') await analyst.analyse(entry, look);
+          else if (look.kind === 'clean') {
+            out.filesScanned++;
+            out.bytesScanned += look.bytes;
+          }
+        } finally {
+          spool.discard(spooled); // read: the next large blob must not add to the disk used
         }
       }
-      for (const finding of out.findings.slice(before)) attributed.push({ finding, attribution: { origin } });
-      for (const finding of out.suppressed.slice(beforeSuppressed)) attributed.push({ finding, attribution: { origin } });
+      // Merged as they come, so that a secret in a thousand versions of a file is held once, not a thousand times.
+      for (const finding of out.findings.slice(before)) findings.add(finding, origin);
+      for (const finding of out.suppressed.slice(beforeSuppressed)) suppressed.add(finding, origin);
+      out.findings.length = before;
+      out.suppressed.length = beforeSuppressed;
     }
   } finally {
     catFile.close();
   }
-  out.findings = mergeOccurrences(attributed.filter(({ finding }) => !('suppressedBy' in finding)));
-  out.suppressed = mergeOccurrences(attributed.filter(({ finding }) => 'suppressedBy' in finding)) as FilesOutcome['suppressed'];
+  out.findings = findings.merged();
+  out.suppressed = suppressed.merged() as FilesOutcome['suppressed'];
   return { ...out, ...counts };
 }
+
+/** A secret's occurrence: the finding in one blob, and where that blob came from. */
+interface Occurrence {
+  finding: Finding;
+  origin: BlobOrigin;
+}
+
+const introduced = (origin: BlobOrigin) => origin.introducedBy?.time ?? Number.POSITIVE_INFINITY;
 
 /**
  * One finding per secret and rule, however many commits, paths and blobs hold it: the
@@ -106,33 +117,41 @@ export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> 
  * fingerprint, are those a scan of the tree reports), else the earliest; it carries the
  * commit that introduced that blob, the first commit of all that introduced the secret,
  * the commit that removed it (when none of its occurrences is in HEAD), and how many
- * times it was introduced.
+ * times it was introduced. Each group keeps two findings at most, and the blobs' origins,
+ * whose counts and removals are final once the walk has ended.
  */
-function mergeOccurrences(found: Array<{ finding: Finding; attribution: Attribution }>): Finding[] {
-  const groups = new Map<string, Array<{ finding: Finding; attribution: Attribution }>>();
-  for (const item of found) {
-    const key = `${item.finding.ruleId}\0${item.finding.digest ?? item.finding.fingerprint}`;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
+class Occurrences {
+  private readonly groups = new Map<string, { earliest: Occurrence; inHead?: Occurrence; origins: Set<BlobOrigin> }>();
+
+  add(finding: Finding, origin: BlobOrigin): void {
+    const key = `${finding.ruleId}\0${finding.digest ?? finding.fingerprint}`;
+    const group = this.groups.get(key);
+    if (!group) {
+      this.groups.set(key, { earliest: { finding, origin }, ...(origin.inHead ? { inHead: { finding, origin } } : {}), origins: new Set([origin]) });
+      return;
+    }
+    if (introduced(origin) < introduced(group.earliest.origin)) group.earliest = { finding, origin };
+    if (!group.inHead && origin.inHead) group.inHead = { finding, origin };
+    group.origins.add(origin);
   }
-  const merged: Finding[] = [];
-  for (const group of groups.values()) {
-    const time = (item: { attribution: Attribution }) => item.attribution.origin.introducedBy?.time ?? Number.POSITIVE_INFINITY;
-    const earliest = group.reduce((a, b) => (time(b) < time(a) ? b : a));
-    const inHead = group.find((item) => item.attribution.origin.inHead);
-    const shown = inHead ?? earliest;
-    const origin = shown.attribution.origin;
-    const commit: CommitInfo = {
-      sha: commitOf(origin.introducedBy),
-      date: origin.introducedBy ? isoTime(origin.introducedBy.time) : '',
-      path: origin.path,
-      introducedBy: commitOf(earliest.attribution.origin.introducedBy),
-      ...(!inHead && origin.removedBy ? { removedBy: origin.removedBy.sha } : {}),
-      inHead: Boolean(inHead),
-      occurrences: group.reduce((sum, item) => sum + item.attribution.origin.occurrences, 0),
-    };
-    merged.push({ ...shown.finding, ...(origin.introducedBy ? { commit } : {}) });
+
+  merged(): Finding[] {
+    const merged: Finding[] = [];
+    for (const { earliest, inHead, origins } of this.groups.values()) {
+      const { finding, origin } = inHead ?? earliest;
+      let occurrences = 0;
+      for (const each of origins) occurrences += each.occurrences;
+      const commit: CommitInfo = {
+        sha: commitOf(origin.introducedBy),
+        date: origin.introducedBy ? isoTime(origin.introducedBy.time) : '',
+        path: origin.path,
+        introducedBy: commitOf(earliest.origin.introducedBy),
+        ...(!inHead && origin.removedBy ? { removedBy: origin.removedBy.sha } : {}),
+        inHead: Boolean(inHead),
+        occurrences,
+      };
+      merged.push({ ...finding, ...(origin.introducedBy ? { commit } : {}) });
+    }
+    return merged;
   }
-  return merged;
 }

@@ -46,6 +46,15 @@ export async function gitWith(cwd: string, args: string[], input: string, what: 
 /** git's answer as text, trimmed. */
 export const gitText = async (cwd: string, args: string[], what: string) => (await git(cwd, args, what)).toString('utf8').trim();
 
+/** Whether `dir` is a bare repository (a mirror, a server's copy): its history can be read, it has no work tree or index. */
+export async function isBareRepository(dir: string): Promise<boolean> {
+  try {
+    return (await gitText(dir, ['rev-parse', '--is-bare-repository'], 'read the repository')) === 'true';
+  } catch {
+    return false;
+  }
+}
+
 export interface BlobContent<T> {
   /** What was asked for. */
   item: T;

@@ -47,6 +47,11 @@ export class Spool {
     }
   }
 
+  /** Removes one file of the spool once it has been read (a history scan spools many). */
+  discard(spooled: Spooled): void {
+    rmSync(spooled.file, { force: true });
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

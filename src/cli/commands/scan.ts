@@ -4,7 +4,8 @@ import { debugFromEnv, parseFailOn, parseFormat, threadsFromEnv, type ScanSettin
 import { reportPieces } from '../../report/index.js';
 import { safeText } from '../../report/safe.js';
 import { failureLine } from '../../report/summary.js';
-import { gitTopLevel, resolveTargets } from '../../sources/files.js';
+import { gitTopLevel, relativeTo, resolveTargets } from '../../sources/files.js';
+import { isBareRepository } from '../../sources/git.js';
 import { writeFileAtomic } from '../../util/write-file.js';
 import type { Command, ParsedValues } from '../command.js';
 import { UserError } from '../../errors.js';
@@ -25,6 +26,17 @@ function historySelection(values: ParsedValues): HistorySelection | undefined {
   if (values.range || values.since) return { kind: 'range', ...(typeof values.range === 'string' ? { range: values.range } : {}), ...since };
   if (values.staged) return { kind: 'staged' };
   return undefined;
+}
+
+/** History is read from one repository: a directory in a work tree, or a bare repository (not for --staged: it has no index). */
+async function historyTarget(history: HistorySelection, targets: string[], targetsAreFiles: boolean[], io: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  const flag = history.kind === 'staged' ? '--staged' : history.kind === 'range' ? '--range' : '--history';
+  const [target] = targets;
+  if (targets.length !== 1 || targetsAreFiles[0] || target === undefined) throw new UserError('ERR_USAGE', `${flag} reads one git repository: give one directory in it as PATH, or none for the current directory`);
+  if (await gitTopLevel(target, io.env)) return;
+  if (history.kind !== 'staged' && (await isBareRepository(target))) return;
+  const where = safeText(relativeTo(io.cwd, target) || '.');
+  throw new UserError('ERR_USAGE', history.kind === 'staged' ? `${flag} reads the index of a git work tree, and ${where} is not in one` : `${flag} reads a git repository, and ${where} is neither in a work tree nor a bare repository`);
 }
 
 export const scanCommand: Command = {
@@ -52,9 +64,7 @@ export const scanCommand: Command = {
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const history = historySelection(values);
     const { targets, targetsAreFiles, base } = await resolveTargets(positionals, io.cwd, io.env);
-    if (history && (targets.length !== 1 || targetsAreFiles[0] || !(await gitTopLevel(targets[0]!, io.env)))) {
-      throw new UserError('ERR_USAGE', `--${history.kind === 'staged' ? 'staged' : history.kind === 'range' ? 'range' : 'history'} reads a git repository: give at most one PATH, a directory in one`);
-    }
+    if (history) await historyTarget(history, targets, targetsAreFiles, io);
     const threads = threadsFromEnv(io.env);
     const settings: ScanSettings = {
       targets,
