@@ -1,6 +1,11 @@
 /** Promises the project makes about itself. */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gitRepo } from './helpers/git.js';
+import * as k from './helpers/keys.js';
 import { runCli, type CliIo } from '../src/cli/cli.js';
 import { VERSION } from '../src/version.js';
 
@@ -17,6 +22,31 @@ describe('the project', () => {
 
   it('reports the version package.json declares', () => {
     expect(JSON.parse(readFileSync('package.json', 'utf8')).version).toBe(VERSION);
+  });
+
+  it('installs as pre-commit installs a node hook: the packed package alone runs the staged scan', () => {
+    // pre-commit runs `npm pack` on this repository and `npm install -g` of the tarball: the hook's command is the package's bin, with nothing else around it.
+    const hooks = readFileSync('.pre-commit-hooks.yaml', 'utf8');
+    expect(hooks).toMatch(/^ {2}entry: jwt-guard scan --staged$/m);
+    expect(hooks).toMatch(/^ {2}language: node$/m);
+    expect(hooks).toMatch(/^ {2}pass_filenames: false$/m);
+    const dir = mkdtempSync(path.join(tmpdir(), 'jwt-guard-pack-'));
+    const repo = gitRepo();
+    try {
+      const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+      execFileSync('tar', ['-xzf', path.join(dir, packed.filename), '-C', dir]);
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package', 'package.json'), 'utf8'));
+      const bin = path.join(dir, 'package', manifest.bin['jwt-guard']);
+      expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true); // npm links the bin and runs it as it is
+      repo.commit('init', { 'README.md': 'x\n' });
+      execFileSync('sh', ['-c', 'cat > k.pem && git add k.pem'], { cwd: repo.dir, input: k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey) });
+      const run = spawnSync(process.execPath, [bin, 'scan', '--staged', '--no-color'], { cwd: repo.dir, encoding: 'utf8' });
+      expect(run.stdout).toContain('private-key');
+      expect(run.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      repo.cleanup();
+    }
   });
 
   it('pins the Action to node24 and kebab-case inputs', () => {
