@@ -26,20 +26,32 @@ export async function git(cwd: string, args: string[], what: string): Promise<Bu
   }
 }
 
+/**
+ * A git process, given `input` (or nothing) on its standard input, whose output is read
+ * as it comes; `finished` settles when it exits: rejected, with git's own words in one
+ * line, when it failed.
+ */
+function startGit(cwd: string, args: string[], what: string, input = '') {
+  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdin.on('error', () => undefined); // a git that exits early is reported by its exit status
+  child.stdin.end(input);
+  const finished = new Promise<void>((resolve, reject) => {
+    const fail = (said: string) => reject(new UserError('ERR_GIT', `cannot ${what}: ${said}`));
+    child.on('error', (error) => fail(errorCode(error) === 'ENOENT' ? 'git is not installed' : String(error)));
+    child.on('close', (status) => (status === 0 ? resolve() : fail(gitSaid({ stderr }))));
+  });
+  finished.catch(() => undefined); // awaited by the caller once the output is read
+  return { child, finished };
+}
+
 /** Runs git with `input` on its standard input; as git() otherwise. */
 export async function gitWith(cwd: string, args: string[], input: string, what: string): Promise<Buffer> {
-  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const { child, finished } = startGit(cwd, args, what, input);
   const out: Buffer[] = [];
-  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin.on('error', () => undefined); // a git that exits early is reported by its exit code
-  child.stdin.end(input);
-  const code = await new Promise<number | string>((resolve) => {
-    child.on('error', (error) => resolve(errorCode(error) === 'ENOENT' ? 'git is not installed' : String(error)));
-    child.on('close', (status) => resolve(status ?? 1));
-  });
-  if (code !== 0) throw new UserError('ERR_GIT', `cannot ${what}: ${typeof code === 'string' ? code : gitSaid({ stderr })}`);
+  await finished;
   return Buffer.concat(out);
 }
 
@@ -280,13 +292,7 @@ const ZERO = /^0+$/;
  * after the tokens it gave; a consumer that stops early stops git.
  */
 export async function* gitTokens(cwd: string, args: string[], what: string): AsyncGenerator<string[]> {
-  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => {
-    child.on('error', (error) => resolve(errorCode(error) === 'ENOENT' ? 'git is not installed' : String(error)));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, finished } = startGit(cwd, args, what);
   let rest: Buffer | undefined;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
@@ -300,8 +306,7 @@ export async function* gitTokens(cwd: string, args: string[], what: string): Asy
       yield data.toString('utf8', 0, last).split('\0');
     }
     if (rest) yield [rest.toString('utf8')];
-    const code = await exited;
-    if (code !== 0) throw new UserError('ERR_GIT', `cannot ${what}: ${typeof code === 'string' ? code : gitSaid({ stderr })}`);
+    await finished;
   } finally {
     if (child.exitCode === null) child.kill();
   }
