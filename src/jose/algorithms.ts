@@ -12,6 +12,8 @@ export const SIGNING_ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 
 export const SIGNING_HMAC = ['HS256', 'HS384', 'HS512'];
 export const KEY_MANAGEMENT_ASYMMETRIC = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'];
 export const KEY_MANAGEMENT_SYMMETRIC = ['A128KW', 'A192KW', 'A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'dir', 'PBES2-HS256+A128KW', 'PBES2-HS384+A192KW', 'PBES2-HS512+A256KW'];
+/** JWE content encryption (`enc`, RFC 7518 5.1): also what a JWK for `dir` encryption names as its `alg` (RFC 7520 does). */
+export const CONTENT_ENCRYPTION = ['A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512', 'A128GCM', 'A192GCM', 'A256GCM'];
 
 export interface AlgorithmPolicy {
   allow: string[];
@@ -33,8 +35,10 @@ export function judgeAlgorithm(alg: string, policy: AlgorithmPolicy): AlgorithmV
 export interface KeyRequirement {
   keyTypes: string[];
   curves?: string[];
-  /** Minimum key size for symmetric keys, in bits (the hash or key-wrap size). */
+  /** Minimum key size for HMAC keys, in bits: the hash's (RFC 7518 3.2). */
   minBits?: number;
+  /** The one key size an AES algorithm takes, in bits (RFC 7518 4.4, 4.7, 5.2, 5.3). */
+  exactBits?: number;
 }
 
 /** The curve each ECDSA algorithm signs on (RFC 7518 3.4, RFC 8812). */
@@ -51,8 +55,11 @@ export function keyRequirement(alg: string): KeyRequirement | undefined {
   if (alg.startsWith('ECDH-ES')) return { keyTypes: ['EC', 'X25519', 'X448'], curves: ['P-256', 'P-384', 'P-521', 'X25519', 'X448'] };
   const hmac = /^HS(256|384|512)$/.exec(alg);
   if (hmac) return { keyTypes: ['oct'], minBits: Number(hmac[1]) };
-  const wrap = /^A(128|192|256)(GCM)?KW$/.exec(alg);
-  if (wrap) return { keyTypes: ['oct'], minBits: Number(wrap[1]) };
+  // AES: key wrap, GCM key wrap and GCM take a key of the size they name; CBC-HMAC takes both halves (A128CBC-HS256: 256 bits).
+  const aes = /^A(128|192|256)(?:GCM)?(?:KW)?$/.exec(alg);
+  if (aes) return { keyTypes: ['oct'], exactBits: Number(aes[1]) };
+  const cbc = /^A(128|192|256)CBC-HS(256|384|512)$/.exec(alg);
+  if (cbc && Number(cbc[1]) * 2 === Number(cbc[2])) return { keyTypes: ['oct'], exactBits: Number(cbc[2]) };
   if (alg === 'dir' || alg.startsWith('PBES2-')) return { keyTypes: ['oct'] };
   return undefined;
 }

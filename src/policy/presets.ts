@@ -1,4 +1,4 @@
-import { KEY_MANAGEMENT_ASYMMETRIC, KEY_MANAGEMENT_SYMMETRIC, SIGNING_ASYMMETRIC, SIGNING_HMAC } from '../jose/algorithms.js';
+import { CONTENT_ENCRYPTION, KEY_MANAGEMENT_ASYMMETRIC, KEY_MANAGEMENT_SYMMETRIC, SIGNING_ASYMMETRIC, SIGNING_HMAC } from '../jose/algorithms.js';
 import type { CompleteDocument, PolicyDocument } from './types.js';
 
 /** Claim names that carry secrets: matched case-insensitively, ignoring `_` and `-`, also as a suffix (`db_password`). */
@@ -27,7 +27,7 @@ export const RECOMMENDED: CompleteDocument = {
     maxFileSize: 'none',
   },
   algorithms: {
-    allow: [...SIGNING_ASYMMETRIC, ...SIGNING_HMAC, ...KEY_MANAGEMENT_ASYMMETRIC, ...KEY_MANAGEMENT_SYMMETRIC],
+    allow: [...SIGNING_ASYMMETRIC, ...SIGNING_HMAC, ...KEY_MANAGEMENT_ASYMMETRIC, ...KEY_MANAGEMENT_SYMMETRIC, ...CONTENT_ENCRYPTION],
     deny: [],
   },
   keys: { minRsaBits: 2048, curves: DEFAULT_CURVES, minHmacBits: 256, trusted: [] },
@@ -56,7 +56,7 @@ export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
   strict: {
     extends: 'recommended',
     // Asymmetric algorithms only: a shared secret signs as well as it verifies.
-    algorithms: { allow: [...SIGNING_ASYMMETRIC, 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'] },
+    algorithms: { allow: [...SIGNING_ASYMMETRIC, 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW', ...CONTENT_ENCRYPTION] },
     keys: { minRsaBits: 3072 },
     tokens: { maxLifetime: '1h', requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'] },
     rules: {

@@ -120,7 +120,7 @@ export function policySchema(): Record<string, unknown> {
         description: "Which JOSE `alg` values may appear in JWKs (and, once token rules exist, in token headers). 'none' in any casing and 'RSA1_5' are always denied, whatever this says.",
         additionalProperties: false,
         properties: {
-          allow: { type: 'array', description: 'Algorithms that may be used. Most applications need one or two; strict allows asymmetric ones only.', items: ALGORITHM },
+          allow: { type: 'array', description: 'Algorithms that may be used: JWS and JWE alg values, and JWE enc values (A128GCM, A256GCM, A128CBC-HS256...). Most applications need one or two; strict allows asymmetric ones only.', items: ALGORITHM },
           deny: { type: 'array', description: 'Algorithms refused even if allowed.', items: { type: 'string', minLength: 1 } },
         },
       },

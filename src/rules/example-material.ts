@@ -39,3 +39,9 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 
 /** A token with any header and claims and a random signature: for rules that judge the header or claims only. */
 export const unsignedShape = (header: Record<string, unknown>, claims: JWTPayload = goodClaims()) => `${b64(header)}.${b64(claims)}.${randomBytes(64).toString('base64url')}`;
+
+/** A compact JWE with the given protected header and random parts of the sizes its enc takes: for rules that judge the header only. */
+export const jweShape = (header: Record<string, unknown>) => {
+  const gcm = typeof header.enc === 'string' && header.enc.endsWith('GCM');
+  return [b64(header), '', randomBytes(gcm ? 12 : 16), randomBytes(48), randomBytes(16)].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+};
