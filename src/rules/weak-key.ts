@@ -1,3 +1,4 @@
+import { append } from '../util/arrays.js';
 import { bracketList } from '../util/format.js';
 import { describeKey } from '../analyze/describe.js';
 import type { Policy } from '../policy/types.js';
@@ -39,7 +40,7 @@ export function keyWeaknesses(key: KeyFacts, keys: Policy['keys']): string[] {
     problems.push(`curve ${curve} is not in keys.curves ${bracketList(keys.curves)}`);
   }
   if (keyType === 'DSA') problems.push('DSA is weak at any size: FIPS 186-5 withdrew it for signing and JOSE has no DSA algorithm');
-  if (keyType === 'oct' && bits !== undefined) problems.push(...symmetricKeyProblems(key.alg, bits, keys.minHmacBits));
+  if (keyType === 'oct' && bits !== undefined) append(problems, symmetricKeyProblems(key.alg, bits, keys.minHmacBits));
   if (key.alg) {
     const requirement = keyRequirement(key.alg);
     if (requirement && !requirement.keyTypes.includes(keyType)) {
