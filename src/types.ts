@@ -100,6 +100,12 @@ export interface TokenFacts {
   preview: string;
   /** SHA-256 of the token, for fingerprints. */
   digest: string;
+  /**
+   * Why it cannot be a usable token, when its parts cannot be what its header says (a
+   * signature of an impossible length): token-shaped test data, reported as a note by the
+   * rules about where a token sits, and judged by no other rule.
+   */
+  unusable?: string;
   /** Kept for rules that must recompute over the token (weak-secret); never reported. */
   token: string;
 }

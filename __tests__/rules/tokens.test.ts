@@ -32,6 +32,17 @@ describe('finding tokens wherever they leak', () => {
     expect(findings[0]!.column).toBe(at - text.lastIndexOf('\n', at));
   });
 
+  it('a token-shaped string that cannot be a usable token is one note, and no rule judges its content', async () => {
+    // java-jwt's tests: an HS256 header, no exp, no aud, a weak secret's shape, and a signature of 4 bytes
+    const signed = await t.hmac('secret', { sub: 'x' });
+    const [header, payload] = signed.split('.');
+    const findings = await scanText(`String token = "${header}.${payload}.fooo";`);
+    expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['committed-token', 'note']]);
+    expect(findings[0]!.message).toContain("not a usable token (its 3-byte signature cannot be HS256's, which is 32 bytes)");
+    // the same token whole is judged by every rule
+    expect(rules(await scanText(`String token = "${signed}";`))).toEqual(['committed-token', 'missing-claim', 'token-lifetime', 'weak-secret']);
+  });
+
   it('with - and _ in the token, which other scanners cut short', async () => {
     const token = await t.withDashAndUnderscore();
     const [finding] = await scanText(`x=${token} y`);

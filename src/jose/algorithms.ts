@@ -63,3 +63,27 @@ export function keyRequirement(alg: string): KeyRequirement | undefined {
   if (alg === 'dir' || alg.startsWith('PBES2-')) return { keyTypes: ['oct'] };
   return undefined;
 }
+
+/**
+ * The lengths, in bytes, a JWS signature made with `alg` can have (RFC 7518 3.2-3.5, RFC
+ * 8037): HMAC's hash size, ECDSA's two curve-size integers, EdDSA's 64 or 114 bytes, an
+ * RSA modulus (512 to 16384 bits); undefined for an algorithm jwt-guard does not know.
+ */
+export function signatureLengths(alg: string): readonly number[] | { min: number; max: number } | undefined {
+  const hmac = /^HS(256|384|512)$/.exec(alg);
+  if (hmac) return [Number(hmac[1]) / 8];
+  const ecdsa: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132, ES256K: 64 };
+  if (ecdsa[alg]) return [ecdsa[alg]];
+  if (alg === 'EdDSA') return [64, 114];
+  if (alg === 'Ed25519') return [64];
+  if (alg === 'Ed448') return [114];
+  if (/^(RS|PS)(256|384|512)$/.test(alg)) return { min: 64, max: 2048 };
+  return undefined;
+}
+
+/** The IV and authentication-tag lengths, in bytes, a JWE's `enc` takes (RFC 7518 5.2, 5.3). */
+export function contentEncryptionLengths(enc: string): { iv: number; tag: number } | undefined {
+  if (/^A(128|192|256)GCM$/.test(enc)) return { iv: 12, tag: 16 };
+  const cbc = /^A(128|192|256)CBC-HS(256|384|512)$/.exec(enc);
+  return cbc ? { iv: 16, tag: Number(cbc[1]) / 8 } : undefined;
+}

@@ -115,6 +115,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!rule.check || !setting || setting.severity === 'off') continue;
+      if (facts.kind === 'token' && facts.unusable && !rule.meta.placement) continue;
       const ruleContext = { unit, artifact, facts, severity: setting.severity, options: setting.options, policy, trusted, now, budget };
       let reports;
       try {

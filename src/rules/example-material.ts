@@ -1,5 +1,6 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
+import { signatureLengths } from '../jose/algorithms.js';
 
 /**
  * Keys and tokens for the rules' examples, made when the examples run: the source never
@@ -37,8 +38,15 @@ export const hs256 = (secret: string, claims: JWTPayload = goodClaims()) => new 
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** A token with any header and claims and a random signature: for rules that judge the header or claims only. */
-export const unsignedShape = (header: Record<string, unknown>, claims: JWTPayload = goodClaims()) => `${b64(header)}.${b64(claims)}.${randomBytes(64).toString('base64url')}`;
+/** A random signature as long as one `alg` makes (64 bytes for an algorithm jwt-guard does not know). */
+function signatureFor(alg: unknown): Buffer {
+  const lengths = typeof alg === 'string' ? signatureLengths(alg) : undefined;
+  const bytes = !lengths ? 64 : 'min' in lengths ? 256 : lengths[0]!;
+  return randomBytes(bytes);
+}
+
+/** A token with any header and claims and a random signature of the right length: for rules that judge the header or claims only. */
+export const unsignedShape = (header: Record<string, unknown>, claims: JWTPayload = goodClaims()) => `${b64(header)}.${b64(claims)}.${signatureFor(header.alg).toString('base64url')}`;
 
 /** A compact JWE with the given protected header and random parts of the sizes its enc takes: for rules that judge the header only. */
 export const jweShape = (header: Record<string, unknown>) => {

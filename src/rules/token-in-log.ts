@@ -1,5 +1,5 @@
 import { es256 } from './example-material.js';
-import { placementReport } from './placement.js';
+import { placementReport, UNUSABLE_MESSAGE } from './placement.js';
 import type { Rule } from './types.js';
 
 export const tokenInLog: Rule = {
@@ -13,7 +13,9 @@ export const tokenInLog: Rule = {
       '',
       '**What to do:** log the claims you need (`jti`, `sub`, `exp`), never the token; revoke the token that leaked; in CI, register secrets with `::add-mask::` before anything prints them.',
     ].join('\n'),
+    placement: true,
     messages: {
+      unusable: UNUSABLE_MESSAGE,
       log: '{token} is written to a log{expiry}. Log the claims you need, never the token, and revoke this one.',
       jobLog: '{token} is written to a CI job log{expiry}. Log the claims you need, never the token, and revoke this one.',
     },

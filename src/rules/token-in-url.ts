@@ -1,5 +1,5 @@
 import { es256 } from './example-material.js';
-import { placementReport } from './placement.js';
+import { placementReport, UNUSABLE_MESSAGE } from './placement.js';
 import type { Rule } from './types.js';
 
 export const tokenInUrl: Rule = {
@@ -13,7 +13,9 @@ export const tokenInUrl: Rule = {
       '',
       '**What to do:** send tokens in the `Authorization: Bearer` header or a POST body, and revoke any token that travelled in a URL.',
     ].join('\n'),
+    placement: true,
     messages: {
+      unusable: UNUSABLE_MESSAGE,
       inUrl: "{token} travels in the URL parameter '{parameter}'{expiry}: URLs end up in logs, history and Referer headers. Send tokens in the Authorization header or a POST body.",
     },
   },

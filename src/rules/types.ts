@@ -23,6 +23,12 @@ export interface RuleMeta {
   /** Extra per-rule options accepted in the policy's `rules` section. */
   options?: Record<string, RuleOptionSchema>;
   /**
+   * The rule says where a token sits (committed, in a log, in a URL), so it also reports a
+   * token-shaped string that cannot be a usable token, as a note; every other rule judges
+   * a token's content, and is not run on one.
+   */
+  placement?: true;
+  /**
    * Every message the rule can give, by id (ESLint's `meta.messages`): templates whose
    * `{name}` placeholders are filled from a report's data. Callers and tests speak of
    * message ids, never of prose.
