@@ -85,6 +85,8 @@ export interface KeyFacts {
   kid?: string;
   /** Subject of an X.509 certificate, whose public key this is. */
   subject?: string;
+  /** Issuer of that certificate. */
+  issuer?: string;
 }
 
 /** Facts about a JWS or JWE, decoded by jose. Header and claims are untrusted input. */

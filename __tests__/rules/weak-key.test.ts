@@ -16,7 +16,7 @@ const cases: Array<[string, () => string, string | null]> = [
   ['RSA 2047 public key (PKCS#1 PEM)', () => pair({ type: 'rsa', bits: 2047 }).publicKey.export({ type: 'pkcs1', format: 'pem' }) as string, 'its 2047-bit modulus'],
   ['RSA 2048 public key', () => k.spki(pair({ type: 'rsa', bits: 2048 }).publicKey), null],
   ['RSA 3072 public key', () => k.spki(pair({ type: 'rsa', bits: 3072 }).publicKey), null],
-  ['RSA 1024 certificate', () => k.certificate(pair({ type: 'rsa', bits: 1024 }).privateKey), 'RSA 1024-bit public key (X.509 certificate, thumbprint'],
+  ['RSA 1024 certificate', () => k.certificate(pair({ type: 'rsa', bits: 1024 }).privateKey), 'has a weak key, RSA 1024-bit public key (X.509 certificate, thumbprint'],
   ['RSA 2048 certificate', () => k.certificate(pair({ type: 'rsa', bits: 2048 }).privateKey), null],
   ['RSA 1024 authorized_keys line', () => k.sshPublicLine(pair({ type: 'rsa', bits: 1024 }).privateKey), 'OpenSSH public key'],
   ['RSA 2047 public JWK', () => publicJwk(pair({ type: 'rsa', bits: 2047 }).publicKey), 'its 2047-bit modulus'],
@@ -52,8 +52,19 @@ describe('weak-key: boundary sizes, curves and algorithm fit', () => {
     } else {
       expect(findings).toHaveLength(1);
       expect(findings[0]!.message).toContain(expected);
-      expect(findings[0]!.severity).toBe('error');
+      // a certificate is published material: a note (see below); every key is an error
+      expect(findings[0]!.severity).toBe(expected.startsWith('has a weak key') ? 'note' : 'error');
     }
+  });
+});
+
+describe('weak-key on certificates', () => {
+  it("a vendor's published certificate with a weak key is a note that names it; its private key, if committed, is still an error", async () => {
+    const { privateKey } = pair({ type: 'rsa', bits: 1024 });
+    const [finding] = await weak(k.certificate(privateKey, '/O=Example Vendor/CN=sns.example-vendor.test'));
+    expect(finding).toMatchObject({ severity: 'note', messageId: 'weakCertificate' });
+    expect(finding!.message).toMatch(/^The certificate for O=Example Vendor, CN=sns\.example-vendor\.test \(issued by O=Example Vendor, CN=sns\.example-vendor\.test\) has a weak key, RSA 1024-bit public key/);
+    expect(await weak(k.pkcs8(privateKey))).toEqual([expect.objectContaining({ severity: 'error', messageId: 'weak' })]);
   });
 });
 

@@ -104,13 +104,14 @@ const PUBLIC_ENCODINGS: Record<string, KeyEncoding> = { 'PUBLIC KEY': 'spki', 'R
  * The key of a PEM public key or certificate, read by node:crypto from the block as it
  * is written (plain, escaped, or quoted and concatenated); undefined when none reads.
  */
-export function publicKeyFromPem(label: string, raw: string): { key: KeyObject; body: ArmorBody; subject?: string } | undefined {
+export function publicKeyFromPem(label: string, raw: string): { key: KeyObject; body: ArmorBody; subject?: string; issuer?: string } | undefined {
   for (const body of bodies(raw)) {
     try {
       const pem = toPem(label, body);
       if (label === 'CERTIFICATE') {
         const certificate = new X509Certificate(pem);
-        return { key: certificate.publicKey, body, subject: certificate.subject.replace(/\n/g, ', ').slice(0, 200) };
+        const name = (value: string) => value.replace(/\n/g, ', ').slice(0, 200);
+        return { key: certificate.publicKey, body, subject: name(certificate.subject), issuer: name(certificate.issuer) };
       }
       return { key: createPublicKey(pem), body };
     } catch (error) {
@@ -125,7 +126,7 @@ async function analyzePublicPem(label: string, encoding: KeyEncoding, raw: strin
   const found = publicKeyFromPem(label, raw);
   if (!found) return undefined;
   const facts = await describeKeyObject(found.key);
-  return { kind: 'key', private: false, ...facts, encrypted: false, encoding, confirmed: true, digest: facts.thumbprint ?? sha256(found.body.base64), ...(found.subject ? { subject: found.subject } : {}) };
+  return { kind: 'key', private: false, ...facts, encrypted: false, encoding, confirmed: true, digest: facts.thumbprint ?? sha256(found.body.base64), ...(found.subject ? { subject: found.subject } : {}), ...(found.issuer ? { issuer: found.issuer } : {}) };
 }
 
 async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {
@@ -279,6 +280,14 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
   return fromPublic(facts, { encrypted: false, encoding: 'jwk', confirmed: true, ...extra });
 }
 
+/**
+ * A placeholder written where a key goes: one character repeated, or runs of x around
+ * little else (`xxxx`, `XXXX-your-secret-here-XXXX`). Key material that happens to hold
+ * `XXXX` is not one: what is left once the runs are taken out is long and has digits.
+ */
 function isPlaceholder(value: string): boolean {
-  return /^(.)\1*$/.test(value) || /x{4,}|X{4,}/.test(value);
+  if (/^(.)\1*$/.test(value)) return true;
+  if (!/x{4,}|X{4,}/.test(value)) return false;
+  const rest = value.replace(/x{4,}|X{4,}/g, '');
+  return rest.length < 16 || !/[0-9]/.test(rest);
 }

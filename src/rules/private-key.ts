@@ -2,7 +2,11 @@ import type { KeyFacts, Severity } from '../types.js';
 import { lower } from './severity.js';
 import type { Rule, RuleReport } from './types.js';
 import { describeKey } from '../analyze/describe.js';
+import { randomBytes } from 'node:crypto';
 import { ecKey, encryptedPkcs8, jwk, pkcs8, publicJwk, rsaKey, spki } from './example-material.js';
+
+/** Random key material with a run of X in it, as one in about ten thousand random keys has (and a digit, as nearly all have). */
+const withRun = (k: string) => `${k.slice(0, 10)}XXXX${k.slice(14, 20)}7${k.slice(21)}`;
 
 const ROTATE = 'Rotate it now (it stays in git history) and keep keys in a secret store.';
 const MOVE = 'Even encrypted, it belongs in a secret store, not in the repository: move it out and rotate it if the passphrase may be known.';
@@ -60,12 +64,14 @@ export const privateKey: Rule = {
       { name: 'a public key is not a secret', text: () => spki(ecKey()) },
       { name: 'a public JWK', text: () => JSON.stringify(publicJwk(ecKey())) },
       { name: 'a placeholder between PEM markers', text: () => '-----BEGIN PRIVATE KEY-----\n<your key here>\n-----END PRIVATE KEY-----\n' },
+      { name: 'a symmetric JWK whose k is a placeholder', text: () => JSON.stringify({ kty: 'oct', k: 'XXXX-your-secret-here-XXXX' }) },
       { name: 'code that builds a PEM around a variable', text: () => 'const pem = `-----BEGIN PRIVATE KEY-----\\n${body}\\n-----END PRIVATE KEY-----`;' },
     ],
     invalid: [
       { name: 'a PKCS#8 PEM', text: () => pkcs8(ecKey()), messageId: 'plain' },
       { name: 'an escaped PEM in JSON', text: () => JSON.stringify({ key: pkcs8(rsaKey()) }), messageId: 'plain' },
       { name: 'a private JWK', text: () => JSON.stringify(jwk(ecKey())), messageId: 'plain' },
+      { name: 'a random 256-bit k that happens to hold XXXX', text: () => JSON.stringify({ kty: 'oct', alg: 'HS256', k: withRun(randomBytes(32).toString('base64url')) }), messageId: 'plain' },
       { name: 'an encrypted PKCS#8 PEM, a warning', text: () => encryptedPkcs8(ecKey()), messageId: 'encrypted', severity: 'warning' },
       {
         name: 'a full-size body no parser reads, one level lower',

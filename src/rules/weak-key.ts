@@ -73,12 +73,17 @@ export const weakKey: Rule = {
     ].join('\n'),
     messages: {
       weak: '{key} is weak: {problems}. Replace it with a key the policy accepts and retire this one.',
+      weakCertificate: 'The certificate for {subject} (issued by {issuer}) has a weak key, {key}: {problems}. A published certificate is its owner\'s to replace, not a key to rotate here: if it is yours, reissue it with a key the policy accepts; if it is a vendor\'s that clients verify against, track its replacement.',
     },
   },
   check({ facts, policy }) {
     if (facts.kind !== 'key' || !facts.confirmed) return [];
     const problems = keyWeaknesses(facts, policy.keys);
     if (problems.length === 0) return [];
+    if (facts.encoding === 'x509') {
+      // Public, and shipped so that clients can verify (AWS's 1024-bit certificates): worth knowing, not a build failure.
+      return [{ messageId: 'weakCertificate', data: { subject: facts.subject ?? 'an unnamed subject', issuer: facts.issuer ?? 'an unnamed issuer', key: describeKey({ ...facts, subject: undefined }), problems: problems.join('; ') }, severity: 'note' }];
+    }
     return [{ messageId: 'weak', data: { key: describeKey(facts), problems: problems.join('; ') } }];
   },
   examples: {
