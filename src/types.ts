@@ -135,6 +135,8 @@ export interface Finding {
   fingerprint: string;
   /** The artifact's own digest (never shown): what tells the same secret apart in history, where it sits in many blobs. */
   digest?: string;
+  /** The artifact described, as its message begins (not in JSON, whose `artifact` holds the facts): what reports group its findings under. */
+  subject?: string;
   unitKind: UnitKind;
   artifact: { type: SubjectType } & Record<string, unknown>;
   /** For a finding in git history: the commit that introduced it, and what became of it. */

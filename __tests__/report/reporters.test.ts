@@ -10,6 +10,8 @@ import { summarize } from '../../src/report/summary.js';
 import { renderText } from '../../src/report/text.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Finding, ScanResult, Severity } from '../../src/types.js';
+import { findingsIn } from '../helpers/scan.js';
+import { hmac } from '../helpers/tokens.js';
 
 const finding = (over: Partial<Finding> = {}): Finding => ({
   ruleId: 'private-key',
@@ -112,6 +114,53 @@ describe('text', () => {
     expect(text).toContain('./evil\\x1b[2J\\nname');
     expect(text).toContain('kid \\x07bell');
     expect(text).not.toContain('\u001b[2J');
+  });
+});
+
+describe('findings grouped per key or token', () => {
+  // One HS256 token signed with 'secret', with no iss, aud or exp: several rules speak of it.
+  const scanned = async () => {
+    const token = await hmac('secret', { sub: 'user-1', iat: 1_700_000_000 });
+    const findings = await findingsIn(`const a = "${token}";\nconst b = "${token}";\n`, { path: 'test/TokenTest.js' });
+    return { token, r: result(findings) };
+  };
+
+  it('the text report names the token once, then what each rule says of it, most severe first', async () => {
+    const { token, r } = await scanned();
+    const text = renderText(r, summarize(r, 'error'), { colour: false });
+    const rules = new Set(r.findings.map((f) => f.ruleId));
+    expect(rules).toEqual(new Set(['committed-token', 'weak-secret', 'missing-claim', 'token-lifetime']));
+    const perToken = rules.size;
+    expect(text.match(new RegExp(`JWT \\(alg HS256, [^)]*\\): ${perToken} findings`, 'g'))).toHaveLength(2);
+    const block = text.slice(text.indexOf('  1:12 '), text.indexOf('  2:12 ')).split('\n').filter(Boolean);
+    expect(block).toHaveLength(1 + perToken);
+    expect(block[1]).toMatch(/^\s+error\s+committed-token\s+is committed to the repository/);
+    expect(block.at(-1)).toMatch(/^\s+warning\s+(missing-claim|token-lifetime)\s/);
+    // each finding keeps its fingerprint, for suppression and baselines
+    for (const f of r.findings) expect(text).toContain(f.fingerprint);
+    expect(text).toContain(`✖ ${r.findings.length} findings (4 errors, 4 warnings) on 1 key or token`);
+    expect(text).not.toContain(token);
+  });
+
+  it('the job summary has one row per token, with every rule id and fingerprint in it', async () => {
+    const { token, r } = await scanned();
+    const md = renderJobSummary(r, summarize(r, 'error'));
+    const rows = md.split('\n').filter((l) => l.startsWith('| 🔴'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('`committed-token`<br>`weak-secret`<br>');
+    expect(rows[0]).toContain('test/TokenTest.js:1');
+    expect(rows[0]).toMatch(/JWT \(alg HS256, [^)]*\):<br>error: is committed/);
+    for (const f of r.findings.filter((x) => x.line === 1)) expect(rows[0]).toContain(f.fingerprint);
+    expect(md).not.toContain(token);
+  });
+
+  it('a lone finding keeps its whole message, and a gap is never grouped with a secret', () => {
+    const gap = finding({ ruleId: 'incomplete-scan', message: 'config/id_rsa could not be read', fingerprint: 'f'.repeat(32) });
+    const r = result([finding({ subject: 'RSA 2048-bit private key (PKCS#1 PEM, thumbprint abc)', digest: 'd1' }), gap]);
+    const text = renderText(r, summarize(r, 'error'), { colour: false });
+    expect(text).toContain('3:1     error   RSA 2048-bit private key (PKCS#1 PEM, thumbprint abc). Rotate it now.');
+    expect(text).toContain('3:1     error   config/id_rsa could not be read');
+    expect(text).not.toContain('2 findings on');
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { analyzeKey } from '../analyze/keys.js';
 import { analyzeToken } from '../analyze/tokens.js';
-import { tokenSummary } from '../analyze/describe.js';
+import { describeKey, describeToken, tokenSummary } from '../analyze/describe.js';
 import { fallbackFacts } from '../analyze/fallback.js';
 import type { TrustedKeys } from '../analyze/trusted.js';
 import { ScanBudget, type FileBudget, type WorkKind } from './budget.js';
@@ -112,6 +112,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     const begin = position(starts, artifact.span.start);
     const end = position(starts, Math.max(artifact.span.start, artifact.span.end - 1));
     let shown: Finding['artifact'] | undefined; // one object for all of this artifact's findings
+    let subject: string | undefined;
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!rule.check || !setting || setting.severity === 'off') continue;
@@ -139,6 +140,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
           messageId: report.messageId,
           fingerprint: fingerprint(rule.meta.id, unit.path, facts.digest),
           digest: facts.digest,
+          subject: (subject ??= facts.kind === 'token' ? describeToken(facts) : describeKey(facts)),
           unitKind: unit.kind,
           artifact: (shown ??= publicFacts(artifact, facts)),
         });

@@ -1,5 +1,6 @@
 import type { ScanResult } from '../types.js';
 import { describeCommit } from './commit.js';
+import { groupByArtifact } from './groups.js';
 import { safeText } from './safe.js';
 import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
 
@@ -48,13 +49,20 @@ export function renderJobSummary(result: ScanResult, summary: Summary, budget = 
   }
   let size = Buffer.byteLength([...head, ...rows, ...tail].join('\n')) + 200;
   let shown = 0;
-  for (const f of result.findings) {
-    const row = `| ${ICON[f.severity]} | \`${f.ruleId}\` | ${place(f, links)} | ${cell(f.message)} | \`${f.fingerprint}\` |`;
+  // One row per key or token: its findings, most severe first, in the cells of that row.
+  for (const group of groupByArtifact(result.findings)) {
+    const [first] = group.findings;
+    if (!first) continue;
+    const single = group.findings.length === 1 || !group.subject;
+    const finding = single
+      ? group.findings.map((f) => cell(f.message)).join('<br>')
+      : [`${cell(group.subject!)}:`, ...group.findings.map((f) => `${f.severity}: ${cell(f.problem)}`)].join('<br>');
+    const row = `| ${ICON[group.severity]} | ${group.findings.map((f) => `\`${f.ruleId}\``).join('<br>')} | ${place(first, links)} | ${finding} | ${group.findings.map((f) => `\`${f.fingerprint}\``).join('<br>')} |`;
     const bytes = Buffer.byteLength(row) + 1;
     if (size + bytes > budget) break;
     rows.push(row);
     size += bytes;
-    shown++;
+    shown += group.findings.length;
   }
   if (shown < result.findings.length) rows.push('', `… and ${result.findings.length - shown} more findings: see the log or the SARIF report.`);
   return `${[...head, ...rows, ...tail].join('\n')}\n`;

@@ -1,10 +1,13 @@
 import { formatSize } from '../util/format.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Severity, type SuppressionKind } from '../types.js';
+import { countSecrets } from './groups.js';
 
 export type FailOn = Severity | 'none';
 
 export interface Summary {
   findings: number;
+  /** The distinct keys and tokens the findings are about (a token can have several findings). */
+  secrets: number;
   bySeverity: Record<Severity, number>;
   byRule: Record<string, number>;
   suppressed: { total: number } & Record<SuppressionKind, number>;
@@ -41,6 +44,7 @@ export function summarize(result: ScanResult, failOn: FailOn): Summary {
   }
   return {
     findings: result.findings.length,
+    secrets: countSecrets(result.findings),
     bySeverity,
     byRule,
     suppressed,
@@ -58,10 +62,11 @@ export function summarize(result: ScanResult, failOn: FailOn): Summary {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "3 findings (2 errors, 1 warning)" */
+/** "3 findings (2 errors, 1 warning)", and "on 2 keys and tokens" when some have several */
 export function countLine(summary: Summary): string {
   const parts = (['error', 'warning', 'note'] as const).filter((s) => summary.bySeverity[s] > 0).map((s) => plural(summary.bySeverity[s], s));
-  return `${plural(summary.findings, 'finding')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  const secrets = summary.secrets > 0 && summary.secrets !== summary.findings ? ` on ${summary.secrets} ${summary.secrets === 1 ? 'key or token' : 'keys and tokens'}` : '';
+  return `${plural(summary.findings, 'finding')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${secrets}`;
 }
 
 /** "2 suppressed (1 by policy, 1 inline)", or '' when none. */

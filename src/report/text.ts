@@ -3,6 +3,7 @@ import { safeText } from './safe.js';
 import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
 import { byCodeUnit } from '../util/order.js';
 import { describeCommit } from './commit.js';
+import { groupByArtifact } from './groups.js';
 
 const NOTHING = { history: 'the history holds no files', range: 'the commits selected introduce no files', staged: 'nothing is staged' } as const;
 
@@ -24,13 +25,27 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     list.push(finding);
     byFile.set(finding.file, list);
   }
+  const indent = ' '.repeat(18);
   for (const [file, findings] of [...byFile].sort(([a], [b]) => byCodeUnit(a, b))) {
     lines.push(paint('underline', `./${safeText(file)}`));
-    for (const f of findings.sort((a, b) => a.line - b.line)) {
-      const where = `${f.line}:${f.column}`.padEnd(8);
-      lines.push(`  ${paint('grey', where)}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
-      lines.push(`  ${' '.repeat(16)}${paint('grey', `fingerprint ${f.fingerprint}`)}`);
-      if (f.commit) lines.push(`  ${' '.repeat(16)}${paint('grey', safeText(describeCommit(f.commit, f.file)))}`);
+    for (const group of groupByArtifact(findings)) {
+      const where = paint('grey', `${group.line}:${group.column}`.padEnd(8));
+      const [first] = group.findings;
+      const commit = first?.commit ? `${indent}${paint('grey', safeText(describeCommit(first.commit, first.file)))}` : undefined;
+      if (group.findings.length === 1 || !group.subject) {
+        // One finding on its artifact: its message whole, its rule and fingerprint.
+        for (const f of group.findings) {
+          lines.push(`  ${where}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
+          lines.push(`${indent}${paint('grey', `fingerprint ${f.fingerprint}`)}`);
+        }
+      } else {
+        // Several: the artifact once, then what each rule says of it.
+        lines.push(`  ${where}${paint(severityColour[group.severity], group.severity.padEnd(8))}${safeText(group.subject)}: ${group.findings.length} findings`);
+        for (const f of group.findings) {
+          lines.push(`${indent}${paint(severityColour[f.severity], f.severity.padEnd(8))}${paint('grey', f.ruleId)}  ${safeText(f.problem)}  ${paint('grey', f.fingerprint)}`);
+        }
+      }
+      if (commit) lines.push(commit);
     }
     lines.push('');
   }
