@@ -23,7 +23,7 @@ describe('policy: defaults and presets', () => {
     try {
       const policy = loadPolicy({ searchRoots: [dir] });
       expect(policy.source).toBe('built-in recommended');
-      expect(policy.files).toEqual({ include: ['**'], exclude: ['**/node_modules/**'], logs: ['**/*.log', '**/logs/**'], maxFileSize: Number.POSITIVE_INFINITY });
+      expect(policy.files).toEqual({ include: ['**'], exclude: ['**/node_modules/**'], logs: ['**/*.log', '**/logs/**'], fixtures: [], maxFileSize: Number.POSITIVE_INFINITY });
       expect(policy.rules['private-key']).toEqual({ severity: 'error', options: { encryptedSeverity: 'warning' } });
     } finally {
       cleanup();
@@ -78,7 +78,7 @@ describe('policy: errors say what and where', () => {
     const [problem, ...rest] = problems('{\n  "files": {\n    "includes": ["src/**"]\n  }\n}');
     expect(rest).toEqual([]);
     expect(problem).toMatchObject({ file: 'policy.json', pointer: '/files/includes', line: 3, column: 5 });
-    expect(problem!.message).toBe("unknown property 'includes'; allowed: include, exclude, logs, maxFileSize");
+    expect(problem!.message).toBe("unknown property 'includes'; allowed: include, exclude, logs, fixtures, maxFileSize");
   });
 
   it('says which values a severity may take', () => {

@@ -1,11 +1,14 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { isInside } from '../sources/files.js';
 import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { detectArtifacts } from '../detect/index.js';
-import { analyzeKey } from './keys.js';
+import { analyzeKey, publicKeyFromPem } from './keys.js';
 import { keySize } from './describe.js';
+import type { Artifact } from '../types.js';
 
 /** A production key named by the policy's `keys.trusted`. */
 export interface TrustedKey {
@@ -58,6 +61,51 @@ export async function loadTrustedKeys(paths: string[], base: string): Promise<Tr
       keys.set(facts.thumbprint, { thumbprint: facts.thumbprint, file: relative, ...(facts.kid ? { kid: facts.kid } : {}), description: keySize(facts) });
     }
     if (found === 0) throw noKeysIn(where);
+  }
+  return keys;
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The public key an artifact holds (JWK, PEM public key, certificate), or undefined. Never a secret. */
+function publicKeyOf(artifact: Artifact): { key: KeyObject; kid?: string; alg?: string } | undefined {
+  try {
+    if (artifact.type === 'jwk' && artifact.json && artifact.json.kty !== 'oct') {
+      const members = Object.fromEntries(Object.entries(artifact.json).filter(([name, value]) => typeof value === 'string' && !PRIVATE_MEMBERS.includes(name)));
+      const key = createPublicKey({ key: members, format: 'jwk' });
+      return { key, ...(typeof members.kid === 'string' ? { kid: members.kid } : {}), ...(typeof members.alg === 'string' ? { alg: members.alg } : {}) };
+    }
+    if (artifact.type === 'pem' && (artifact.label === 'PUBLIC KEY' || artifact.label === 'RSA PUBLIC KEY' || artifact.label === 'CERTIFICATE')) {
+      const found = publicKeyFromPem(artifact.label, artifact.raw);
+      return found && { key: found.key };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The public keys (as JWKs) in key files a policy setting names: `tokens.trustedKeys`, or
+ * `keys.trusted` when judging fixtures. Keys without a kid get their RFC 7638 thumbprint as
+ * kid (the convention jwt-guard mint follows). A file with none is a user error, unless
+ * `lenient` (keys.trusted may also list keys jwt-guard only fingerprints, such as SSH keys,
+ * and loadTrustedKeys has already judged those files).
+ */
+export async function loadPublicJwks(paths: string[], base: string, setting: 'tokens.trustedKeys' | 'keys.trusted', options: { lenient?: boolean } = {}): Promise<JWK[]> {
+  const keys: JWK[] = [];
+  for (const [index, entry] of paths.entries()) {
+    const { text, where } = await readPolicyKeyFile(setting, index, entry, base);
+    const before = keys.length;
+    for (const artifact of detectArtifacts(text)) {
+      const found = publicKeyOf(artifact);
+      if (!found) continue;
+      const jwk = found.key.export({ format: 'jwk' }) as JWK;
+      jwk.kid = found.kid ?? (await calculateJwkThumbprint(jwk));
+      if (found.alg) jwk.alg = found.alg;
+      keys.push(jwk);
+    }
+    if (keys.length === before && !options.lenient) throw noKeysIn(where);
   }
   return keys;
 }

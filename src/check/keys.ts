@@ -1,53 +1,6 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
-import { noKeysIn, readPolicyKeyFile } from '../analyze/trusted.js';
-import { detectArtifacts } from '../detect/index.js';
-import { publicKeyFromPem } from '../analyze/keys.js';
-import type { Artifact } from '../types.js';
+import { createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { redactUrl } from '../util/url.js';
 import { errorCode, errorKind, JwtGuardError } from '../errors.js';
-
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-/** The public key an artifact holds (JWK, PEM public key, certificate), or undefined. Never a secret. */
-function publicKeyOf(artifact: Artifact): { key: KeyObject; kid?: string; alg?: string } | undefined {
-  try {
-    if (artifact.type === 'jwk' && artifact.json && artifact.json.kty !== 'oct') {
-      const members = Object.fromEntries(Object.entries(artifact.json).filter(([name, value]) => typeof value === 'string' && !PRIVATE_MEMBERS.includes(name)));
-      const key = createPublicKey({ key: members, format: 'jwk' });
-      return { key, ...(typeof members.kid === 'string' ? { kid: members.kid } : {}), ...(typeof members.alg === 'string' ? { alg: members.alg } : {}) };
-    }
-    if (artifact.type === 'pem' && (artifact.label === 'PUBLIC KEY' || artifact.label === 'RSA PUBLIC KEY' || artifact.label === 'CERTIFICATE')) {
-      const found = publicKeyFromPem(artifact.label, artifact.raw);
-      return found && { key: found.key };
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
-/**
- * The public JWKs in the policy's tokens.trustedKeys files. Keys without a kid get their
- * RFC 7638 thumbprint as kid (the convention jwt-guard mint follows).
- */
-export async function loadVerificationKeys(paths: string[], base: string): Promise<JWK[]> {
-  const keys: JWK[] = [];
-  for (const [index, entry] of paths.entries()) {
-    const { text, where } = await readPolicyKeyFile('tokens.trustedKeys', index, entry, base);
-    const before = keys.length;
-    for (const artifact of detectArtifacts(text)) {
-      const found = publicKeyOf(artifact);
-      if (!found) continue;
-      const jwk = found.key.export({ format: 'jwk' }) as JWK;
-      jwk.kid = found.kid ?? (await calculateJwkThumbprint(jwk));
-      if (found.alg) jwk.alg = found.alg;
-      keys.push(jwk);
-    }
-    if (keys.length === before) throw noKeysIn(where);
-  }
-  return keys;
-}
 
 export interface KeySources {
   /** Keys from tokens.trustedKeys. */

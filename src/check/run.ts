@@ -2,7 +2,7 @@ import { bracketList } from '../util/format.js';
 import type { Policy } from '../policy/types.js';
 import { safeText } from '../report/safe.js';
 import { checkTokens, type CheckedToken } from './check.js';
-import { loadVerificationKeys } from './keys.js';
+import { loadPublicJwks } from '../analyze/trusted.js';
 
 export interface CheckRequest {
   tokens: string[];
@@ -15,7 +15,7 @@ export interface CheckRequest {
 
 /** Loads the policy's trusted keys and checks every token against them. */
 export async function runCheck(policy: Policy, request: CheckRequest): Promise<CheckedToken[]> {
-  const local = await loadVerificationKeys(policy.tokens.trustedKeys, request.base);
+  const local = await loadPublicJwks(policy.tokens.trustedKeys, request.base, 'tokens.trustedKeys');
   return checkTokens(request.tokens, policy, {
     local,
     remote: policy.tokens.jwksUrls,

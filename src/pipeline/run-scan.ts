@@ -1,5 +1,6 @@
 import { errorKind } from '../errors.js';
 import { loadTrustedKeys } from '../analyze/trusted.js';
+import { loadFixtureJudge } from '../analyze/production.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import { readBaseline, renderBaseline } from '../report/baseline.js';
@@ -29,6 +30,7 @@ export type ExtraSource = (policy: Policy, spool: Spool) => Promise<{ files: Fil
 export async function runScan(settings: ScanSettings, extraSource?: ExtraSource): Promise<ScanOutcome> {
   const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [policyRoot(settings), settings.base] });
   const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
+  const fixtures = await loadFixtureJudge(policy, settings.base);
   const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
   const spool = settings.stdinLog || extraSource ? new Spool() : undefined;
   try {
@@ -52,6 +54,7 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
       scanFiles: settings.scanFiles,
       policy,
       trusted,
+      ...(fixtures ? { fixtures } : {}),
       ...(settings.parallel ? { parallel: settings.parallel } : {}),
       ...(baseline ? { baseline } : {}),
       extraFiles,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TrustedKeys } from '../analyze/trusted.js';
+import type { FixtureJudge } from '../analyze/production.js';
 import { scanUnit } from './scan-unit.js';
 import { errorKind } from '../errors.js';
 import { looksLikeDiff, parseDiff } from '../sources/diff.js';
@@ -21,6 +22,7 @@ import type { ScanResult } from '../types.js';
 export interface FilesContext {
   policy: Policy;
   trusted?: TrustedKeys;
+  fixtures?: FixtureJudge;
   now?: number;
   /** The scan's analysis budget and memo; a scan of files without one has a budget of its own. */
   budget?: ScanBudget;
@@ -62,7 +64,7 @@ export function add(total: FilesOutcome, part: FilesOutcome): void {
  */
 export class Analyst {
   private isLog: ((relative: string) => boolean) | undefined;
-  private readonly unitContext: { trusted?: TrustedKeys; now?: number; debug?: boolean };
+  private readonly unitContext: { trusted?: TrustedKeys; fixtures?: FixtureJudge; now?: number; debug?: boolean };
   private readonly budget: ScanBudget;
 
   constructor(
@@ -70,7 +72,7 @@ export class Analyst {
     readonly reader: FileReader,
     private readonly out: FilesOutcome,
   ) {
-    this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.now !== undefined ? { now: context.now } : {}), ...(context.debug ? { debug: true } : {}) };
+    this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.fixtures ? { fixtures: context.fixtures } : {}), ...(context.now !== undefined ? { now: context.now } : {}), ...(context.debug ? { debug: true } : {}) };
     this.budget = context.budget ?? new ScanBudget();
   }
 

@@ -4,6 +4,7 @@ import { analyzeToken } from '../analyze/tokens.js';
 import { describeKey, describeToken, tokenSummary } from '../analyze/describe.js';
 import { fallbackFacts } from '../analyze/fallback.js';
 import type { TrustedKeys } from '../analyze/trusted.js';
+import type { FixtureJudge } from '../analyze/production.js';
 import { ScanBudget, type FileBudget, type WorkKind } from './budget.js';
 import { detect } from '../detect/index.js';
 import { errorKind } from '../errors.js';
@@ -56,6 +57,8 @@ const NO_TRUSTED_KEYS: TrustedKeys = new Map();
 /** detect → analyze → rules → inline suppressions, for one text unit. */
 export interface UnitContext {
   trusted?: TrustedKeys;
+  /** `files.fixtures`: a key or token in test material is a note, unless it is production material. */
+  fixtures?: FixtureJudge;
   /** Seconds since the epoch; defaults to the current time. */
   now?: number;
   /** For a chunk of a large file: where the chunk sits in the file, and where its new territory starts. */
@@ -93,6 +96,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
   const gapAt = (offset: number, gap: Omit<SkippedFile, 'file' | 'line' | 'column'>) => gaps.push({ file: unit.path, ...position(starts, offset), unitKind: unit.kind, ...gap });
   for (const gap of detection.gaps) gapAt(gap.offset, { reason: 'partly-scanned', detail: gap.detail });
   const findings: Finding[] = [];
+  const fixture = context.fixtures?.isFixture(unit.path) ? context.fixtures : undefined;
   const freshFrom = context.chunk?.freshFrom ?? 0;
   for (const artifact of artifacts) {
     // In a chunk after the first, what ends in the carried-over part was reported by the previous chunk.
@@ -113,6 +117,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     const end = position(starts, Math.max(artifact.span.start, artifact.span.end - 1));
     let shown: Finding['artifact'] | undefined; // one object for all of this artifact's findings
     let subject: string | undefined;
+    const before = findings.length;
     for (const rule of RULES) {
       const setting = policy.rules[rule.meta.id];
       if (!rule.check || !setting || setting.severity === 'off') continue;
@@ -146,6 +151,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
         });
       }
     }
+    if (fixture && findings.length > before) await asFixture(findings.slice(before), facts, fixture);
   }
   if (!context.budget) append(gaps, budget.gaps());
   const ranges = findings.length > 0 ? inlineDirectives(unit.text) : [];
@@ -155,6 +161,29 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     else result.findings.push(finding);
   }
   return place(result, context);
+}
+
+const AS_FIXTURE = ' Reported as a note: it sits in test material (files.fixtures).';
+
+/**
+ * An artifact's findings in a fixture path become notes, unless it is production material
+ * (then they stay as they are, and say why: a test directory is no place for it).
+ */
+async function asFixture(findings: Finding[], facts: Facts, judge: FixtureJudge): Promise<void> {
+  let production: boolean;
+  try {
+    production = await judge.isProduction(facts);
+  } catch {
+    production = true; // not known to be test material: it keeps its severity (fail closed)
+  }
+  for (const finding of findings) {
+    if (production) {
+      finding.message += ' It sits in test material (files.fixtures), but it is production material: the policy trusts it.';
+      continue;
+    }
+    finding.severity = 'note';
+    finding.message += AS_FIXTURE;
+  }
 }
 
 /** For a chunk of a large file: inline directives were matched in the chunk's own lines; now place findings and gaps in the file. */

@@ -1,6 +1,7 @@
 import { bracketList } from '../util/format.js';
 import picomatch from 'picomatch';
 import type { TrustedKeys } from '../analyze/trusted.js';
+import type { FixtureJudge } from '../analyze/production.js';
 import type { Policy } from '../policy/types.js';
 import { applySuppressors, scanUnit } from './scan-unit.js';
 import { fileMatchers, globbable, listTargets, relativeTo, type FileEntry, type FileListing } from '../sources/files.js';
@@ -26,6 +27,8 @@ export interface ScanOptions {
   policy: Policy;
   /** Production keys from the policy's `keys.trusted`, by thumbprint. */
   trusted?: TrustedKeys;
+  /** `files.fixtures`: what is test material, and what of it is production material all the same. */
+  fixtures?: FixtureJudge;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
   /** Extra units to scan besides the files (provided tokens, small texts). */
@@ -68,7 +71,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const targets = options.targets ?? (options.root ? [options.root] : []);
   const base = options.base ?? (targets.length === 1 ? targets[0]! : process.cwd());
   const budget = options.budget ?? new ScanBudget();
-  const context: FilesContext = { policy, budget, ...(options.debug ? { debug: true } : {}), ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
+  const context: FilesContext = { policy, budget, ...(options.debug ? { debug: true } : {}), ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
   const listFilesToo = options.scanFiles !== false && !options.history;
   const size = options.parallel && listFilesToo ? poolSize(options.parallel.threads) : 0;
   const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;

@@ -24,6 +24,7 @@ export const RECOMMENDED: CompleteDocument = {
     include: ['**'],
     exclude: ['**/node_modules/**'],
     logs: ['**/*.log', '**/logs/**'],
+    fixtures: [],
     maxFileSize: 'none',
   },
   algorithms: {

@@ -104,6 +104,9 @@ export function policySchema(): Record<string, unknown> {
           include: GLOBS('Globs, relative to the repository root, of files to scan. A file must match one.'),
           exclude: GLOBS('Globs of files never to scan.'),
           logs: GLOBS('Globs of files that are logs: a token there is reported as `token-in-log` rather than `committed-token`.'),
+          fixtures: GLOBS(
+            'Globs of test material (fixtures, test vectors, recorded sessions): a key or token found there is reported as a note, unless it is production material: a key whose public half is in `keys.trusted` or `tokens.trustedKeys`, or a token whose `iss` is in `tokens.issuers` and that verifies against one of those keys. Production material keeps its severity wherever it sits. What could not be read is never a note.',
+          ),
           maxFileSize: {
             description: "Largest text file to read: a number of bytes, a size such as '100MB' (binary units), or 'none' (the default: text is read in bounded chunks, so no size needs a cap). A larger file is not read and is reported as an incomplete-scan finding, never skipped silently.",
             'x-hint': "'none', a number of bytes or a size such as '100MB'",

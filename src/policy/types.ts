@@ -8,6 +8,7 @@ export interface PolicyDocument {
     include?: string[];
     exclude?: string[];
     logs?: string[];
+    fixtures?: string[];
     maxFileSize?: string | number;
   };
   algorithms?: { allow?: string[]; deny?: string[] };
@@ -66,6 +67,8 @@ export interface Policy {
     include: string[];
     exclude: string[];
     logs: string[];
+    /** Test material: keys and tokens found here are notes, unless production material. */
+    fixtures: string[];
     maxFileSize: number;
   };
   algorithms: { allow: string[]; deny: string[] };
