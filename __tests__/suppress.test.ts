@@ -1,10 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { resolvePolicy } from '../src/policy/load.js';
 import { scan } from '../src/pipeline/scan.js';
 import { inlineDirectives } from '../src/suppress/suppressions.js';
 import * as k from './helpers/keys.js';
 import { findingsIn, tempTree } from './helpers/scan.js';
 import { scanUnit } from '../src/pipeline/scan-unit.js';
+import { runScan } from '../src/pipeline/run-scan.js';
+import { UserError } from '../src/errors.js';
 
 const policy = resolvePolicy({}, 'test');
 const ec = () => k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey);
@@ -91,4 +95,52 @@ describe('policy ignore and baseline', () => {
     const { policySuppressor } = await import('../src/suppress/suppressions.js');
     expect(applySuppressors(findings, [policySuppressor(strictIgnore.ignore)]).findings).toHaveLength(1);
   });
+
+  describe('a baseline the policy names', () => {
+    const settings = (root: string, extra = {}) => ({ targets: [root], base: root, scanFiles: true, format: 'json' as const, failOn: 'error' as const, ...extra });
+
+    it('is read as the baseline, is not scanned, and --baseline overrides it', async () => {
+      const tree = tempTree({ 'src/a.pem': ec(), 'src/b.pem': ec() });
+      try {
+        const first = await runScan(settings(tree.dir));
+        const [a, b] = first.result.findings;
+        const entry = (f: typeof a) => ({ fingerprint: f!.fingerprint, ruleId: f!.ruleId, file: f!.file, line: f!.line });
+        const write = (name: string, findings: unknown[]) => tempWrite(tree.dir, name, JSON.stringify({ version: 1, findings }));
+        tempWrite(tree.dir, '.github/jwt-guard.json', JSON.stringify({ baseline: 'ci/accepted.json' }));
+        write('ci/accepted.json', [entry(a)]);
+        write('ci/other.json', [entry(b)]);
+        const named = await runScan(settings(tree.dir));
+        expect(named.result.findings.map((f) => f.file)).toEqual([b!.file]);
+        expect(named.result.skipped).toContainEqual(expect.objectContaining({ file: 'ci/accepted.json', reason: 'baseline' }));
+        const overridden = await runScan(settings(tree.dir, { baseline: `${tree.dir}/ci/other.json` }));
+        // the policy's baseline is then scanned like any file (it holds no secret, so nothing is found in it)
+        expect(overridden.result.findings.map((f) => f.file)).toEqual([a!.file]);
+        expect(overridden.result.skipped).toContainEqual(expect.objectContaining({ file: 'ci/other.json', reason: 'baseline' }));
+      } finally {
+        tree.cleanup();
+      }
+    });
+
+    it.each([
+      ['a baseline that is not there', { baseline: 'ci/nope.json' }, undefined, /policy baseline 'ci\/nope\.json': no such file in the repository \(write it with jwt-guard scan --write-baseline ci\/nope\.json/],
+      ['a baseline outside the repository', { baseline: '../elsewhere.json' }, undefined, /policy baseline '\.\.\/elsewhere\.json': must be a path inside the repository/],
+      ['a baseline with room for a secret', { baseline: 'b.json' }, { version: 1, findings: [], note: 'anything' }, /baseline .*b\.json: unknown member "note"; a baseline holds version and findings only/],
+      ['an entry with an unknown member', { baseline: 'b.json' }, { version: 1, findings: [{ fingerprint: 'a'.repeat(32), comment: 'x' }] }, /\/findings\/0\/comment: unknown member; an entry holds fingerprint, ruleId, file and line only/],
+    ])('refuses %s as a user error', async (_name, document, baseline, message) => {
+      const tree = tempTree({ '.github/jwt-guard.json': JSON.stringify(document), ...(baseline ? { 'b.json': JSON.stringify(baseline) } : {}) });
+      try {
+        const outcome = runScan(settings(tree.dir));
+        await expect(outcome).rejects.toThrow(UserError);
+        await expect(runScan(settings(tree.dir))).rejects.toThrow(message as RegExp);
+      } finally {
+        tree.cleanup();
+      }
+    });
+  });
 });
+
+function tempWrite(dir: string, name: string, text: string) {
+  const file = path.join(dir, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}

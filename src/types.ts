@@ -137,6 +137,8 @@ export interface Finding {
   digest?: string;
   /** The artifact described, as its message begins (not in JSON, whose `artifact` holds the facts): what reports group its findings under. */
   subject?: string;
+  /** Made a note because it sits in test material (files.fixtures); internal, like the subject. */
+  fixture?: true;
   unitKind: UnitKind;
   artifact: { type: SubjectType } & Record<string, unknown>;
   /** For a finding in git history: the commit that introduced it, and what became of it. */
@@ -186,7 +188,8 @@ export type SkipReason =
   | 'partly-scanned'
   | 'analysis-failed'
   | 'budget'
-  | 'download-failed';
+  | 'download-failed'
+  | 'baseline';
 
 export const INCOMPLETE_REASONS: ReadonlySet<SkipReason> = new Set(['too-large', 'unreadable', 'partly-scanned', 'analysis-failed', 'budget', 'download-failed']);
 

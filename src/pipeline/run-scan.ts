@@ -1,4 +1,7 @@
-import { errorKind } from '../errors.js';
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { errorKind, UserError } from '../errors.js';
+import { isInside, relativeTo } from '../sources/files.js';
 import { loadTrustedKeys } from '../analyze/trusted.js';
 import { loadFixtureJudge } from '../analyze/production.js';
 import { loadPolicy } from '../policy/load.js';
@@ -31,7 +34,10 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
   const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [policyRoot(settings), settings.base] });
   const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
   const fixtures = await loadFixtureJudge(policy, settings.base);
-  const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
+  // --baseline (or the Action's input) first, then the one the policy names.
+  const baselineFile = settings.baseline ?? (policy.baseline ? await policyBaseline(policy.baseline, settings.base) : undefined);
+  const baseline = baselineFile ? readBaseline(baselineFile) : undefined;
+  const baselinePath = baselineFile ? relativeTo(settings.base, baselineFile) : undefined;
   const spool = settings.stdinLog || extraSource ? new Spool() : undefined;
   try {
     const extraFiles: FileEntry[] = [];
@@ -57,6 +63,8 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
       ...(fixtures ? { fixtures } : {}),
       ...(settings.parallel ? { parallel: settings.parallel } : {}),
       ...(baseline ? { baseline } : {}),
+      // Read as a baseline above, and strictly (it holds fingerprints and places only): not scanned as a source of findings.
+      ...(baselinePath && !baselinePath.startsWith('../') ? { baselineFile: baselinePath } : {}),
       extraFiles,
       extraSkipped,
       ...(settings.debug ? { debug: true } : {}),
@@ -78,6 +86,22 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
   } finally {
     spool?.remove();
   }
+}
+
+/** The baseline file the policy names: a path inside the repository (links resolved), that exists. */
+async function policyBaseline(entry: string, base: string): Promise<string> {
+  const root = path.resolve(base);
+  const file = path.resolve(root, entry);
+  const where = `policy baseline '${entry}'`;
+  if (!isInside(root, file)) throw new UserError('ERR_BASELINE_UNREADABLE', `${where}: must be a path inside the repository`);
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    throw new UserError('ERR_BASELINE_UNREADABLE', `${where}: no such file in the repository (write it with jwt-guard scan --write-baseline ${entry}, or jwt-guard init --baseline)`);
+  }
+  if (!isInside(await realpath(root), real)) throw new UserError('ERR_BASELINE_UNREADABLE', `${where}: must be a path inside the repository, links resolved`);
+  return file;
 }
 
 /** The display path of standard input. */

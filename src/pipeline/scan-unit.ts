@@ -182,6 +182,7 @@ async function asFixture(findings: Finding[], facts: Facts, judge: FixtureJudge)
       continue;
     }
     finding.severity = 'note';
+    finding.fixture = true;
     finding.message += AS_FIXTURE;
   }
 }

@@ -31,6 +31,8 @@ export interface ScanOptions {
   fixtures?: FixtureJudge;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
+  /** The baseline file's path relative to the base, when it is in the tree: read as a baseline, so not scanned. */
+  baselineFile?: string;
   /** Extra units to scan besides the files (provided tokens, small texts). */
   extraUnits?: TextUnit[];
   /** Extra files that are not in the tree (standard input and CI job logs, spooled to temporary files), each with its kind and display path. */
@@ -84,6 +86,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const ignored = listing.skipped.filter((s) => s.reason === 'ignored');
       if (listing.files.length === 0 && (found > 0 || ignored.length > 0)) throw nothingSelected(listing, policy, targets.map((t) => relativeTo(base, t) || '.'));
       append(total.skipped, listing.skipped);
+      if (options.baselineFile !== undefined) withoutBaseline(listing, options.baselineFile, total.skipped);
       if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
       else add(total, await scanFiles(listing.files, context));
     }
@@ -139,6 +142,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     binaryFiles: total.binaryFiles,
     durationMs: Date.now() - started,
   };
+}
+
+/** Takes the baseline file out of the files to read, and says so among the skipped files. */
+function withoutBaseline(listing: FileListing, baselineFile: string, skipped: SkippedFile[]): void {
+  const at = listing.files.findIndex((entry) => entry.relative === baselineFile);
+  if (at < 0) return;
+  listing.files.splice(at, 1);
+  skipped.push({ file: baselineFile, reason: 'baseline', detail: 'it holds fingerprints and places only: read as one, not scanned' });
 }
 
 /** The usage error for paths that hold files of which the policy selects none, naming the globs that removed them. */

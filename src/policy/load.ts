@@ -104,11 +104,15 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
   };
   // A copy: a resolved policy shares no array with the presets, so nothing done to one can change another.
   const merged = structuredClone(chain.reduce<Record<string, unknown>>((acc, doc) => merge(acc, doc as Record<string, unknown>), {})) as CompleteDocument;
-  const { files, algorithms, keys, tokens, mint, rules, ignore } = merged;
+  const { files, algorithms, keys, tokens, mint, rules, ignore, baseline } = merged;
   const { type, maxLifetime, clockTolerance, jwksUrls, ...tokenLists } = tokens;
   return {
     source,
-    files: { ...files, maxFileSize: setting('files.maxFileSize', () => parseSize(files.maxFileSize)) },
+    files: {
+      ...files,
+      fixtures: files.fixtures.flatMap((entry) => (typeof entry === 'string' ? [entry] : entry.paths)),
+      maxFileSize: setting('files.maxFileSize', () => parseSize(files.maxFileSize)),
+    },
     algorithms,
     keys,
     tokens: {
@@ -125,6 +129,7 @@ export function resolvePolicy(document: PolicyDocument, source: string): Policy 
     },
     rules: resolveRules(rules),
     ignore,
+    ...(baseline ? { baseline } : {}),
   };
 }
 

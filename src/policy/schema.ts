@@ -104,9 +104,26 @@ export function policySchema(): Record<string, unknown> {
           include: GLOBS('Globs, relative to the repository root, of files to scan. A file must match one.'),
           exclude: GLOBS('Globs of files never to scan.'),
           logs: GLOBS('Globs of files that are logs: a token there is reported as `token-in-log` rather than `committed-token`.'),
-          fixtures: GLOBS(
-            'Globs of test material (fixtures, test vectors, recorded sessions): a key or token found there is reported as a note, unless it is production material: a key whose public half is in `keys.trusted` or `tokens.trustedKeys`, or a token whose `iss` is in `tokens.issuers` and that verifies against one of those keys. Production material keeps its severity wherever it sits. What could not be read is never a note.',
-          ),
+          fixtures: {
+            type: 'array',
+            description:
+              'Test material (fixtures, test vectors, recorded sessions): globs, or objects with `paths` (globs) and the `reason` they are test material. A key or token found there is reported as a note, unless it is production material: a key whose public half is in `keys.trusted` or `tokens.trustedKeys`, or a token whose `iss` is in `tokens.issuers` and that verifies against one of those keys. Production material keeps its severity wherever it sits. What could not be read is never a note.',
+            items: {
+              'x-hint': "a glob, or an object with 'paths' and 'reason'",
+              anyOf: [
+                { type: 'string', minLength: 1 },
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['paths', 'reason'],
+                  properties: {
+                    paths: { ...GLOBS('Globs of test material.'), minItems: 1 },
+                    reason: { type: 'string', minLength: 3, description: 'Why these paths hold test material.' },
+                  },
+                },
+              ],
+            },
+          },
           maxFileSize: {
             description: "Largest text file to read: a number of bytes, a size such as '100MB' (binary units), or 'none' (the default: text is read in bounded chunks, so no size needs a cap). A larger file is not read and is reported as an incomplete-scan finding, never skipped silently.",
             'x-hint': "'none', a number of bytes or a size such as '100MB'",
@@ -194,6 +211,11 @@ export function policySchema(): Record<string, unknown> {
         description: 'Per-rule severity (`error`, `warning`, `note`, `off`) or an object with `severity` and options.',
         additionalProperties: false,
         properties: Object.fromEntries(RULES.map((rule) => [rule.meta.id, ruleEntrySchema(rule)])),
+      },
+      baseline: {
+        type: 'string',
+        minLength: 1,
+        description: 'A baseline file (a path in the repository, as `jwt-guard scan --write-baseline` and `jwt-guard init --baseline` write it) whose findings are accepted; `--baseline` (or the Action input) overrides it. The file holds fingerprints only, and is read as a baseline rather than scanned.',
       },
       ignore: {
         type: 'array',

@@ -8,7 +8,7 @@ export interface PolicyDocument {
     include?: string[];
     exclude?: string[];
     logs?: string[];
-    fixtures?: string[];
+    fixtures?: Array<string | FixtureEntry>;
     maxFileSize?: string | number;
   };
   algorithms?: { allow?: string[]; deny?: string[] };
@@ -40,12 +40,20 @@ export interface PolicyDocument {
   };
   rules?: Record<string, SeverityLevel | ({ severity?: SeverityLevel } & Record<string, unknown>)>;
   ignore?: IgnoreEntry[];
+  /** The baseline file (repository path) whose findings are accepted: what `init --baseline` writes. */
+  baseline?: string;
+}
+
+/** A `files.fixtures` entry with the reason its paths are test material (what `init --baseline` writes). */
+export interface FixtureEntry {
+  paths: string[];
+  reason: string;
 }
 
 /** Every section of a policy document with every value present: what the `recommended` preset is, and what merging onto it yields. */
 export type CompleteDocument = {
   [S in 'files' | 'algorithms' | 'keys' | 'tokens' | 'mint']-?: Required<NonNullable<PolicyDocument[S]>>;
-} & { rules: NonNullable<PolicyDocument['rules']>; ignore: IgnoreEntry[] };
+} & { rules: NonNullable<PolicyDocument['rules']>; ignore: IgnoreEntry[]; baseline?: string };
 
 export interface IgnoreEntry {
   paths?: string[];
@@ -104,6 +112,8 @@ export interface Policy {
   };
   rules: Record<string, RuleSetting>;
   ignore: IgnoreEntry[];
+  /** The baseline file the policy names (a repository path), if any. */
+  baseline?: string;
 }
 
 export type { Severity };

@@ -32,12 +32,22 @@ export function readBaseline(file: string): Set<string> {
   if ((data as Baseline | undefined)?.version !== 1 || !Array.isArray(findings)) {
     throw new UserError('ERR_BASELINE_INVALID', `baseline ${file}: expected {"version": 1, "findings": [...]} as written by --write-baseline`);
   }
+  // Exactly what renderBaseline writes, nothing else: a baseline is read, not scanned, so it must have no room for a secret.
+  const extra = Object.keys(data as object).find((member) => member !== 'version' && member !== 'findings');
+  if (extra !== undefined) throw new UserError('ERR_BASELINE_INVALID', `baseline ${file}: unknown member ${JSON.stringify(extra.slice(0, 40))}; a baseline holds version and findings only`);
   const fingerprints = new Set<string>();
-  findings.forEach((entry, index) => {
-    if (typeof entry?.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
-      throw new UserError('ERR_BASELINE_INVALID', `baseline ${file}: /findings/${index}/fingerprint must be a 32-character hex fingerprint`);
+  findings.forEach((entry: unknown, index) => {
+    const where = `baseline ${file}: /findings/${index}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new UserError('ERR_BASELINE_INVALID', `${where} must be an object`);
+    const record = entry as Record<string, unknown>;
+    if (typeof record.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(record.fingerprint)) {
+      throw new UserError('ERR_BASELINE_INVALID', `${where}/fingerprint must be a 32-character hex fingerprint`);
     }
-    fingerprints.add(entry.fingerprint);
+    for (const [member, value] of Object.entries(record)) {
+      const ok = member === 'fingerprint' || (member === 'ruleId' && typeof value === 'string' && /^[a-z][a-z-]{0,63}$/.test(value)) || (member === 'line' && Number.isInteger(value)) || (member === 'file' && typeof value === 'string');
+      if (!ok) throw new UserError('ERR_BASELINE_INVALID', `${where}/${JSON.stringify(member.slice(0, 40)).slice(1, -1)}: ${member === 'ruleId' || member === 'line' || member === 'file' ? 'not what --write-baseline writes' : 'unknown member; an entry holds fingerprint, ruleId, file and line only'}`);
+    }
+    fingerprints.add(record.fingerprint);
   });
   return fingerprints;
 }

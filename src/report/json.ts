@@ -5,7 +5,7 @@ import { jsonPieces } from './json-stream.js';
 import { safeJson } from './safe.js';
 
 /** A finding as the JSON contract (version 1) has it: without the unit kind and message id, which are internal. */
-const publicFinding = ({ unitKind: _unitKind, messageId: _messageId, digest: _digest, subject: _subject, ...finding }: Finding) => finding;
+const publicFinding = ({ unitKind: _unitKind, messageId: _messageId, digest: _digest, subject: _subject, fixture: _fixture, ...finding }: Finding) => finding;
 
 /** `--format json`: the stable machine contract (version 1). */
 export function renderJson(result: ScanResult, summary: Summary, policySource: string): string {
@@ -19,7 +19,7 @@ export function* jsonReportPieces(result: ScanResult, summary: Summary, policySo
     tool: { name: 'jwt-guard', version: VERSION },
     policy: policySource,
     findings: result.findings.map(publicFinding),
-    suppressed: result.suppressed.map(({ unitKind: _u, messageId: _m, digest: _d, subject: _s, ...s }) => s),
+    suppressed: result.suppressed.map(({ unitKind: _u, messageId: _m, digest: _d, subject: _s, fixture: _f, ...s }) => s),
     skipped: result.skipped,
     summary,
   };
