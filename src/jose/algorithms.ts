@@ -1,6 +1,7 @@
 import { bracketList } from '../util/format.js';
 /**
- * What jwt-guard knows about JOSE algorithms (RFC 7518, RFC 8037, RFC 8812, RFC 9864),
+ * What jwt-guard knows about JOSE algorithms (RFC 7518, RFC 8037, RFC 8812, RFC 9864, and
+ * ML-DSA as the IETF's JOSE draft for FIPS 204 registers it),
  * in one place: the families, which key each algorithm needs, which jwt-guard mints with,
  * and the policy judgement that the rules, the verifier, mint and keygen all share.
  */
@@ -8,7 +9,7 @@ import { bracketList } from '../util/format.js';
 /** Never allowed, whatever the policy says: RFC 8725 2.1/3.2 (`none`) and padding-oracle attacks (`RSA1_5`). */
 export const ALWAYS_DENIED = ['none', 'RSA1_5'] as const;
 
-export const SIGNING_ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const SIGNING_ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'];
 export const SIGNING_HMAC = ['HS256', 'HS384', 'HS512'];
 export const KEY_MANAGEMENT_ASYMMETRIC = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'];
 export const KEY_MANAGEMENT_SYMMETRIC = ['A128KW', 'A192KW', 'A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'dir', 'PBES2-HS256+A128KW', 'PBES2-HS384+A192KW', 'PBES2-HS512+A256KW'];
@@ -41,6 +42,9 @@ export interface KeyRequirement {
   exactBits?: number;
 }
 
+/** ML-DSA's signature size at each parameter set, in bytes (FIPS 204, table 2). */
+const ML_DSA_SIGNATURE: Readonly<Record<string, number>> = { 'ML-DSA-44': 2420, 'ML-DSA-65': 3309, 'ML-DSA-87': 4627 };
+
 /** The curve each ECDSA algorithm signs on (RFC 7518 3.4, RFC 8812). */
 export const EC_CURVE: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', ES256K: 'secp256k1' };
 
@@ -52,6 +56,7 @@ export function keyRequirement(alg: string): KeyRequirement | undefined {
   if (EC_CURVE[alg]) return { keyTypes: ['EC'], curves: [EC_CURVE[alg]!] };
   if (alg === 'EdDSA') return { keyTypes: ['Ed25519', 'Ed448'] };
   if (alg === 'Ed25519' || alg === 'Ed448') return { keyTypes: [alg] };
+  if (ML_DSA_SIGNATURE[alg]) return { keyTypes: ['AKP'] };
   if (alg.startsWith('ECDH-ES')) return { keyTypes: ['EC', 'X25519', 'X448'], curves: ['P-256', 'P-384', 'P-521', 'X25519', 'X448'] };
   const hmac = /^HS(256|384|512)$/.exec(alg);
   if (hmac) return { keyTypes: ['oct'], minBits: Number(hmac[1]) };
@@ -67,7 +72,7 @@ export function keyRequirement(alg: string): KeyRequirement | undefined {
 /**
  * The lengths, in bytes, a JWS signature made with `alg` can have (RFC 7518 3.2-3.5, RFC
  * 8037): HMAC's hash size, ECDSA's two curve-size integers, EdDSA's 64 or 114 bytes, an
- * RSA modulus (512 to 16384 bits); undefined for an algorithm jwt-guard does not know.
+ * RSA modulus (512 to 16384 bits), ML-DSA's fixed sizes; undefined for an algorithm jwt-guard does not know.
  */
 export function signatureLengths(alg: string): readonly number[] | { min: number; max: number } | undefined {
   const hmac = /^HS(256|384|512)$/.exec(alg);
@@ -78,6 +83,7 @@ export function signatureLengths(alg: string): readonly number[] | { min: number
   if (alg === 'Ed25519') return [64];
   if (alg === 'Ed448') return [114];
   if (/^(RS|PS)(256|384|512)$/.test(alg)) return { min: 64, max: 2048 };
+  if (ML_DSA_SIGNATURE[alg]) return [ML_DSA_SIGNATURE[alg]];
   return undefined;
 }
 

@@ -50,6 +50,7 @@ export const disallowedAlgorithm: Rule = {
       { name: 'an HS256 token when the policy allows HS256', text: () => hs256('a-random-secret-that-is-long-enough-for-hs256') },
       { name: 'a JWK for dir encryption naming its enc as alg (RFC 7520 5.6)', text: () => JSON.stringify({ kty: 'oct', alg: 'A128GCM', kid: 'dir-key', k: randomBytes(16).toString('base64url') }) },
       { name: 'a JWE with an allowed alg and enc', text: () => jweShape({ alg: 'ECDH-ES', enc: 'A256GCM' }) },
+      { name: 'an ML-DSA-65 token (post-quantum, FIPS 204), as the JOSE cookbook signs them', text: () => unsignedShape({ alg: 'ML-DSA-65', kid: 'pq-1' }) },
     ],
     invalid: [
       { name: "a token with alg 'none'", text: () => `${unsignedShape({ alg: 'none', typ: 'JWT' }).split('.').slice(0, 2).join('.')}.`, messageId: 'disallowed' },
