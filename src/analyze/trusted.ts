@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import { isInside } from '../sources/files.js';
 import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, type ErrorCode } from '../errors.js';
 import { detectArtifacts } from '../detect/index.js';
 import { analyzeKey, publicKeyFromPem } from './keys.js';
 import { keySize } from './describe.js';
@@ -22,22 +22,31 @@ export interface TrustedKey {
 
 export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
 
-/** A key file the policy names, read: its text and repository path, or a UserError naming the policy entry. */
-export async function readPolicyKeyFile(setting: string, index: number, entry: string, base: string): Promise<{ text: string; relative: string; where: string }> {
+/**
+ * A file a policy setting names (`keys.trusted`, `tokens.trustedKeys`, `baseline`): a path
+ * inside the repository, links resolved, that exists. The policy comes with the code it
+ * judges, and may be hostile. A UserError (with `code`) names the entry otherwise.
+ */
+export async function policyFile(where: string, entry: string, base: string, code: ErrorCode, missing = 'no such file in the repository'): Promise<{ file: string; real: string; relative: string }> {
   const root = path.resolve(base);
-  const where = `policy ${setting}[${index}] '${entry}'`;
   const file = path.resolve(root, entry);
-  if (!isInside(root, file)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository`);
+  if (!isInside(root, file)) throw new UserError(code, `${where}: must be a path inside the repository`);
   let real: string;
   try {
     real = await realpath(file);
   } catch {
-    throw new UserError('ERR_TRUSTED_KEYS', `${where}: no such file in the repository`);
+    throw new UserError(code, `${where}: ${missing}`);
   }
-  // Inside the repository once links are resolved: the policy comes with the code it judges, and may be hostile.
-  if (!isInside(await realpath(root), real)) throw new UserError('ERR_TRUSTED_KEYS', `${where}: must be a path inside the repository, links resolved`);
+  if (!isInside(await realpath(root), real)) throw new UserError(code, `${where}: must be a path inside the repository, links resolved`);
+  return { file, real, relative: path.relative(root, file).split(path.sep).join('/') };
+}
+
+/** A key file the policy names, read: its text and repository path, or a UserError naming the policy entry. */
+export async function readPolicyKeyFile(setting: string, index: number, entry: string, base: string): Promise<{ text: string; relative: string; where: string }> {
+  const where = `policy ${setting}[${index}] '${entry}'`;
+  const { real, relative } = await policyFile(where, entry, base, 'ERR_TRUSTED_KEYS');
   const text = readRegularFile(real, { maxBytes: INPUT_LIMITS.key, what: where, code: 'ERR_TRUSTED_KEYS' });
-  return { text, relative: path.relative(root, file).split(path.sep).join('/'), where };
+  return { text, relative, where };
 }
 
 /** The user error for a named key file that holds no key jwt-guard can read. */

@@ -1,8 +1,6 @@
-import { realpath } from 'node:fs/promises';
-import path from 'node:path';
-import { errorKind, UserError } from '../errors.js';
-import { isInside, relativeTo } from '../sources/files.js';
-import { loadTrustedKeys } from '../analyze/trusted.js';
+import { errorKind } from '../errors.js';
+import { relativeTo } from '../sources/files.js';
+import { loadTrustedKeys, policyFile } from '../analyze/trusted.js';
 import { loadFixtureJudge } from '../analyze/production.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
@@ -35,7 +33,7 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
   const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
   const fixtures = await loadFixtureJudge(policy, settings.base);
   // --baseline (or the Action's input) first, then the one the policy names.
-  const baselineFile = settings.baseline ?? (policy.baseline ? await policyBaseline(policy.baseline, settings.base) : undefined);
+  const baselineFile = settings.baseline ?? (policy.baseline ? (await policyFile(`policy baseline '${policy.baseline}'`, policy.baseline, settings.base, 'ERR_BASELINE_UNREADABLE', `no such file in the repository (write it with jwt-guard scan --write-baseline ${policy.baseline}, or jwt-guard init --baseline)`)).file : undefined);
   const baseline = baselineFile ? readBaseline(baselineFile) : undefined;
   const baselinePath = baselineFile ? relativeTo(settings.base, baselineFile) : undefined;
   const spool = settings.stdinLog || extraSource ? new Spool() : undefined;
@@ -86,22 +84,6 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
   } finally {
     spool?.remove();
   }
-}
-
-/** The baseline file the policy names: a path inside the repository (links resolved), that exists. */
-async function policyBaseline(entry: string, base: string): Promise<string> {
-  const root = path.resolve(base);
-  const file = path.resolve(root, entry);
-  const where = `policy baseline '${entry}'`;
-  if (!isInside(root, file)) throw new UserError('ERR_BASELINE_UNREADABLE', `${where}: must be a path inside the repository`);
-  let real: string;
-  try {
-    real = await realpath(file);
-  } catch {
-    throw new UserError('ERR_BASELINE_UNREADABLE', `${where}: no such file in the repository (write it with jwt-guard scan --write-baseline ${entry}, or jwt-guard init --baseline)`);
-  }
-  if (!isInside(await realpath(root), real)) throw new UserError('ERR_BASELINE_UNREADABLE', `${where}: must be a path inside the repository, links resolved`);
-  return file;
 }
 
 /** The display path of standard input. */
