@@ -1,13 +1,45 @@
 import type { Artifact } from '../types.js';
 import { anchor, type Detector } from './types.js';
+import { append } from '../util/arrays.js';
 
 /**
  * Candidates for JWS (three parts) and JWE (five parts) in compact serialization: a
- * base64url header that starts `eyJ` (`{"`), then dot-separated base64url parts, with
- * `-` and `_` anywhere. Whether a candidate is a token is the analysis's call (the header
- * must decode to a JSON object with `alg`).
+ * base64url header that starts as a JSON object does, then dot-separated
+ * base64url parts, with `-` and `_` anywhere. It starts where a base64url run starts, or
+ * right after a string escape (`\n`, `\r`, `\t`: a token on the next line of a JSON-lines
+ * log message), or after an underscore or dash that glues it to a prefix
+ * (`ghs_…_eyJ…`). Whether a candidate is a token is the analysis's call (the header must
+ * decode to a JSON object with `alg`).
  */
-const TOKEN = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g;
+const TOKEN = /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))e(?:yJ|yA|wo|w0|wk)[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g;
+/** A header start glued to a prefix by `_` or `-`, inside a base64url run (tried apart from TOKEN, so that no run is searched twice). */
+const GLUED = /[_-](?=e(?:yJ|yA|wo|w0|wk))/g;
+
+const isBase64Url = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95;
+
+/** Where the base64url run that starts at `from` ends. */
+function runEnd(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && isBase64Url(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/**
+ * TOKEN's shape from a given start (a header start GLUED found), by hand so that it is
+ * plainly linear: a run of at least 7 characters, then two to four dotted runs. Without
+ * a match, where the header's run ends.
+ */
+function tokenShapeAt(text: string, start: number): { matched?: string; end: number } {
+  let end = runEnd(text, start);
+  if (end - start < 7) return { end };
+  const headerEnd = end;
+  let parts = 1;
+  while (parts < 5 && text.charCodeAt(end) === 46) {
+    end = runEnd(text, end + 1);
+    parts++;
+  }
+  return parts >= 3 ? { matched: text.slice(start, end), end } : { end: headerEnd };
+}
 
 const URL_STOP = new Set([' ', '\n', '\r', '\t', '"', "'", '(', '<', '>', '`']);
 const PARAMETER_END = new Set(['?', '#', '&', ';']);
@@ -15,20 +47,37 @@ const PARAMETER_END = new Set(['?', '#', '&', ';']);
 export function detectTokens(text: string): Artifact[] {
   const artifacts: Artifact[] = [];
   TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
-    const start = match.index;
-    const parts = match[0].split('.');
-    if (parts.length !== 3 && parts.length !== 5) {
-      // Four parts, or a token followed by more dotted text: keep the JWS reading.
-      parts.length = 3;
-    }
-    const raw = parts.join('.');
-    const artifact: Artifact = { type: parts.length === 5 ? 'jwe' : 'jwt', span: { start, end: start + raw.length }, raw };
-    const parameter = urlParameter(text, start);
-    if (parameter) artifact.urlParameter = parameter;
-    artifacts.push(artifact);
+  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) artifacts.push(tokenAt(text, match.index, match[0]));
+  if (!text.includes('_e') && !text.includes('-e')) return artifacts;
+  // Glued to a prefix: each run is tried once. A failed try covers the rest of its run (a
+  // later start in the same run meets the same end), so the search stays linear.
+  const taken = artifacts.map((a) => a.span);
+  let covered = 0;
+  const glued: Artifact[] = [];
+  GLUED.lastIndex = 0;
+  for (let hit = GLUED.exec(text); hit; hit = GLUED.exec(text)) {
+    const start = hit.index + 1;
+    if (start < covered || taken.some((span) => start >= span.start && start < span.end)) continue;
+    const { matched, end } = tokenShapeAt(text, start);
+    if (matched) glued.push(tokenAt(text, start, matched));
+    covered = end;
   }
-  return artifacts;
+  if (glued.length === 0) return artifacts;
+  append(artifacts, glued);
+  return artifacts.sort((a, b) => a.span.start - b.span.start);
+}
+
+function tokenAt(text: string, start: number, matched: string): Artifact {
+  const parts = matched.split('.');
+  if (parts.length !== 3 && parts.length !== 5) {
+    // Four parts, or a token followed by more dotted text: keep the JWS reading.
+    parts.length = 3;
+  }
+  const raw = parts.join('.');
+  const artifact: Artifact = { type: parts.length === 5 ? 'jwe' : 'jwt', span: { start, end: start + raw.length }, raw };
+  const parameter = urlParameter(text, start);
+  if (parameter) artifact.urlParameter = parameter;
+  return artifact;
 }
 
 /**
@@ -53,13 +102,23 @@ function urlParameter(text: string, start: number): string | undefined {
 }
 
 /**
- * Compact JWS and JWE: a header that starts `eyJ` (`{"`). The anchor is the single byte
+ * Compact JWS and JWE. For the usual header, `eyJ` (`{"`), the anchor is the single byte
  * `J` (a one-byte needle is a plain memchr, and `J` is rarer than `e` or `y`), with its
- * lead `ey` checked byte by byte.
+ * lead `ey` checked byte by byte; the headers that begin with white space have two-byte
+ * needles after their `e`.
  */
 export const tokenDetector: Detector = {
   name: 'token',
-  keywords: ['eyJ'],
-  anchors: [anchor('J', 2, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/, 'ey')],
+  // How a base64url-encoded JSON object begins: `{"` is `eyJ`, and a header written with
+  // white space first begins `{ ` (`eyA`), `{\n` (`ewo`), `{\r` (`ew0`) or `{\t` (`ewk`).
+  // The third character is fixed by the first two bytes, so these five cover every header.
+  keywords: ['eyJ', 'eyA', 'ewo', 'ew0', 'ewk'],
+  anchors: [
+    anchor('J', 2, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/, 'ey'),
+    anchor('yA', 1, 4096, /^eyA[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
+    anchor('wo', 1, 4096, /^ewo[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
+    anchor('w0', 1, 4096, /^ew0[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
+    anchor('wk', 1, 4096, /^ewk[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
+  ],
   detect: (text) => ({ artifacts: detectTokens(text) }),
 };

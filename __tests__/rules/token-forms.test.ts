@@ -1,0 +1,89 @@
+/** Tokens in the forms they are committed in: headers written with white space, after a string escape, glued to a prefix. */
+import { describe, expect, it } from '@jest/globals';
+import { createHmac, randomBytes } from 'node:crypto';
+import { compactVerify } from 'jose';
+import { detectArtifacts } from '../../src/detect/index.js';
+import { findingsIn } from '../helpers/scan.js';
+import { goodClaims, hmac } from '../helpers/tokens.js';
+
+const secret = randomBytes(32);
+const b64 = (text: string) => Buffer.from(text).toString('base64url');
+
+/** An HS256 JWS whose header is the given JSON text, exactly as written (white space and all), validly signed. */
+function tokenWithHeader(headerText: string): string {
+  const input = `${b64(headerText)}.${b64(JSON.stringify(goodClaims()))}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+const committed = async (text: string, path = 'src/config.ts') => (await findingsIn(text, { path })).filter((f) => f.ruleId === 'committed-token');
+
+describe('headers that are not compact JSON', () => {
+  it.each([
+    ['a space after the brace', '{ "alg": "HS256", "typ": "JWT" }', 'eyA'],
+    ['pretty-printed, two spaces', '{\n  "alg": "HS256",\n  "typ": "JWT"\n}', 'ewo'],
+    ['pretty-printed, no indent', '{\n"alg":"HS256"}', 'ewo'],
+    ['a tab', '{\t"alg": "HS256"}', 'ewk'],
+    ['Windows line ends', '{\r\n  "alg": "HS256"\r\n}', 'ew0'],
+  ])('finds a token whose header has %s', async (_name, header, start) => {
+    const token = tokenWithHeader(header);
+    expect(token.startsWith(start)).toBe(true);
+    await expect(compactVerify(token, secret)).resolves.toBeDefined(); // a real token, as jose reads it
+    for (const text of [`const t = "${token}";`, `Authorization: Bearer ${token}\n`, `token=${token}`]) {
+      const found = await committed(text);
+      expect(found).toEqual([expect.objectContaining({ severity: 'error', artifact: expect.objectContaining({ alg: 'HS256' }) })]);
+      expect(found[0]!.message).not.toContain(token);
+    }
+  });
+
+  it.each([
+    ['a header that decodes to JSON without alg', `${b64('{ "typ": "JWT" }')}.${b64('{}')}.c2ln`],
+    ['base64url that is not JSON at all', `${b64('{ not json')}.${b64('{}')}.c2ln`],
+    ['host names that begin like a header', 'see ewokstuff.example.com and ew0rld-service.internal.example and eyAbcdefg.corp.local'],
+    ['a version string', 'ewkt1234-rc1.2.3'],
+  ])('finds nothing in %s', async (_name, text) => {
+    expect(await findingsIn(`x = "${text}"\n`)).toEqual([]);
+  });
+});
+
+describe('tokens right after a string escape', () => {
+  it('finds a token after \\n, \\r\\n, \\t and \\" in a JSON-lines log message', async () => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    for (const escape of ['\\n', '\\r\\n', '\\t', '\\"']) {
+      const line = `{"level":"info","msg":"login ok:${escape}${token}","ts":1}\n`;
+      const found = (await findingsIn(line, { path: 'logs/app.jsonl', kind: 'log' })).filter((f) => f.ruleId === 'token-in-log');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.column).toBe(line.indexOf(token) + 1);
+    }
+  });
+
+  it('does not start a token inside a base64url run', async () => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    expect(await findingsIn(`x = "abc${token}"\n`)).toEqual([]);
+    expect(await findingsIn(`x = "\\\\n${token.slice(1)}"\n`)).toEqual([]);
+  });
+});
+
+describe('tokens glued to a prefix', () => {
+  it('finds a token after an underscore or a dash, at its own column', async () => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    for (const prefix of [`ghs_${randomBytes(18).toString('hex')}_`, 'session-', 'jwt_']) {
+      const text = `value: ${prefix}${token}\n`;
+      const found = await committed(text);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.column).toBe(text.indexOf(token) + 1);
+    }
+  });
+
+  it('finds each glued token once', async () => {
+    const [a, b] = [await hmac(randomBytes(32), goodClaims()), await hmac(randomBytes(32), goodClaims())];
+    const text = `${a} x_${b} y-${a}\n`;
+    expect((await committed(text)).map((f) => f.column)).toEqual([1, text.indexOf(b) + 1, text.lastIndexOf(a) + 1]);
+  });
+
+  it('stays linear on a run of glued header starts that never becomes a token', () => {
+    const hostile = `${'_eyJhbGciOi'.repeat(200_000)}`;
+    const started = process.hrtime.bigint();
+    expect(detectArtifacts(hostile)).toEqual([]);
+    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(5);
+  });
+});
