@@ -69,6 +69,10 @@ const invalid: Array<[string, () => string, Expected]> = [
   ['PEM in a Java text block', () => `String key = """\n${indent(k.pkcs8(rsa), '    ')}\n    """;`, { keyType: 'RSA', bits: 2048, encoding: 'pkcs8' }],
   ['PEM with CRLF line endings', () => k.pkcs1(rsa).replace(/\n/g, '\r\n'), { keyType: 'RSA', bits: 2048, encoding: 'pkcs1' }],
   ['PEM in a commented-out block', () => k.sec1(ec).trimEnd().split('\n').map((l) => `# ${l}`).join('\n'), { keyType: 'EC', curve: 'P-256', encoding: 'sec1' }],
+  ['a label no tool writes, over SEC1 (ECDSA PRIVATE KEY)', () => k.sec1(ec).replace(/EC PRIVATE KEY/g, 'ECDSA PRIVATE KEY'), { keyType: 'EC', curve: 'P-256', encoding: 'sec1' }],
+  ['a label no tool writes, over PKCS#8', () => k.pkcs8(ec384).replace(/ PRIVATE KEY/g, ' ECDSA PRIVATE KEY'), { keyType: 'EC', curve: 'P-384', encoding: 'pkcs8' }],
+  ['a vendor label over PKCS#1', () => k.pkcs1(rsa).replace(/RSA PRIVATE KEY/g, 'RSA2048 PRIVATE KEY'), { keyType: 'RSA', bits: 2048, encoding: 'pkcs1' }],
+  ['an ED25519 PRIVATE KEY label over PKCS#8', () => k.pkcs8(ed).replace(/ PRIVATE KEY/g, ' ED25519 PRIVATE KEY'), { keyType: 'Ed25519', encoding: 'pkcs8' }],
   ['PEM in an XML element with entity line breaks', () => `<key>${k.pkcs8(ed).trimEnd().replace(/\n/g, '&#10;')}</key>`, { keyType: 'Ed25519', encoding: 'pkcs8' }],
 ];
 
@@ -174,6 +178,20 @@ describe('private-key: facts match what the user can compute', () => {
     expect(finding).toMatchObject({ severity: 'warning', artifact: { confirmed: false } });
     expect(finding!.message).toMatch(/could not be confirmed/);
   });
+
+  it.each([
+    ['a character lost', (b: string) => b.slice(0, 200) + b.slice(201)],
+    ['a character added', (b: string) => `${b.slice(0, 200)}Q${b.slice(200)}`],
+    ['a line end cut short', (b: string) => b.replace(/^(.{61}).{3}$/m, '$1')],
+  ])('reports a full-size key body damaged in a copy (%s), one level lower and saying so', async (_name, damage) => {
+    const pem = k.pkcs1(rsa);
+    const [begin, ...rest] = pem.trimEnd().split('\n');
+    const end = rest.pop()!;
+    const damaged = `${begin}\n${damage(rest.join('\n'))}\n${end}\n`;
+    const findings = await findingsIn(damaged);
+    expect(findings).toEqual([expect.objectContaining({ severity: 'warning', artifact: expect.objectContaining({ keyType: 'RSA', encoding: 'pkcs1', confirmed: false }) })]);
+    expect(findings[0]!.message).toMatch(/could not be confirmed by parsing, so it may be damaged/);
+  });
 });
 
 /** Look-alikes that other scanners flag and jwt-guard must not. */
@@ -194,6 +212,8 @@ const valid: Array<[string, () => string]> = [
   ['a documentation sample with EXAMPLE spliced into the body', () => `"privateKey": "${k.pkcs1(rsa).replace(/(-----\n).{8}/, '$1EXAMPLEB').replace(/\n/g, '\\n')}"`],
   ['a short body that decodes to nothing', () => '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----'],
   ['an OpenSSH key block that is not openssh-key-v1', () => `-----BEGIN OPENSSH PRIVATE KEY-----\n${Buffer.alloc(300, 7).toString('base64')}\n-----END OPENSSH PRIVATE KEY-----`],
+  ['a filler body of odd length', () => `-----BEGIN RSA PRIVATE KEY-----\n${'A'.repeat(301)}\n-----END RSA PRIVATE KEY-----`],
+  ['a damaged body too short to be a key', () => `-----BEGIN EC PRIVATE KEY-----\n${randomBytes(90).toString('base64').slice(1)}\n-----END EC PRIVATE KEY-----`],
   ['the word kty in prose', () => 'Set the {kty} member to "RSA" and {kty: whatever} is not JSON.'],
 ];
 

@@ -144,12 +144,35 @@ async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {
         const encoding: KeyEncoding = label === 'ENCRYPTED PRIVATE KEY' ? 'pkcs8-encrypted' : 'pem-encrypted';
         return { kind: 'key', private: true, keyType: known.keyType, encrypted: true, encoding, confirmed: true, digest: sha256(body.base64) };
       }
-      continue;
+      // A label node does not know (`ECDSA PRIVATE KEY`, a vendor's own) or one that does not
+      // match its body: the body read as each usual structure.
+      const der = asDer(body);
+      if (!der) continue;
+      const facts = await describeKeyObject(der.key);
+      return fromPublic(facts, { encrypted: false, encoding: der.encoding, confirmed: true });
     }
     const facts = await describeKeyObject(key);
     return fromPublic(facts, { encrypted: false, encoding: known.encoding, confirmed: true });
   }
-  return unconfirmed(candidates[0], known.encoding, known.keyType);
+  // A body that is not whole base64 (a character lost or added in a copy): a damaged key, reported with lower confidence.
+  const body = candidates[0] ?? cleanArmorBody(artifact.raw, { damaged: true });
+  return unconfirmed(body, known.encoding, known.keyType);
+}
+
+/** The private-key structures a PEM body holds under any label: PKCS#8, SEC1 (EC), PKCS#1 (RSA). */
+const DER_STRUCTURES = ['pkcs8', 'sec1', 'pkcs1'] as const;
+
+function asDer(body: ArmorBody): { key: KeyObject; encoding: KeyEncoding } | undefined {
+  if (body.headers.length > 0) return undefined; // Proc-Type encryption headers belong to the labels node knows
+  const der = Buffer.from(body.base64, 'base64');
+  for (const type of DER_STRUCTURES) {
+    try {
+      return { key: createPrivateKey({ key: der, format: 'der', type }), encoding: type };
+    } catch (error) {
+      if (!isContentError(error)) throw error;
+    }
+  }
+  return undefined;
 }
 
 const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');

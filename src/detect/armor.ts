@@ -99,7 +99,7 @@ export function quotedContent(text: string): string {
  * Cleans the text between BEGIN and END markers into headers and a base64 body.
  * Returns undefined when the text holds anything that cannot belong to a real key.
  */
-export function cleanArmorBody(inner: string, options: { pgp?: boolean } = {}): ArmorBody | undefined {
+export function cleanArmorBody(inner: string, options: { pgp?: boolean; damaged?: boolean } = {}): ArmorBody | undefined {
   const headers: Array<[string, string]> = [];
   const parts: string[] = [];
   const lines = unescapeBlock(inner).split(/\r\n|\r|\n/);
@@ -117,7 +117,8 @@ export function cleanArmorBody(inner: string, options: { pgp?: boolean } = {}): 
   }
   if (options.pgp && parts.length > 0 && /^=[A-Za-z0-9+/]{4}$/.test(parts[parts.length - 1]!)) parts.pop();
   const base64 = parts.join('');
-  if (base64.length < 40 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
+  // `damaged`: a body whose length is not a multiple of 4 (a character lost or added in a copy) is kept, for a lower-confidence report.
+  if (base64.length < 40 || (base64.length % 4 !== 0 && !options.damaged) || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
   return { headers, base64 };
 }
 
