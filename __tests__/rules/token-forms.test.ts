@@ -87,3 +87,30 @@ describe('tokens glued to a prefix', () => {
     expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(5);
   });
 });
+
+describe('Jupyter notebooks', () => {
+  it('finds a PEM key in a cell source, a JWK and a token in its outputs, each on its line in the file', async () => {
+    const { keyPair, pkcs8, jwk } = await import('../helpers/keys.js');
+    const pem = pkcs8(keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey);
+    const token = await hmac(randomBytes(32), goodClaims());
+    const notebook = {
+      cells: [
+        { cell_type: 'markdown', source: ['# Signing\n'] },
+        { cell_type: 'code', source: `key = """\n${pem}"""\n`.split(/(?<=\n)/), outputs: [{ output_type: 'stream', text: ['ok\n', `${JSON.stringify(jwk(keyPair({ type: 'ed25519' }, true).privateKey))}\n`, `Bearer ${token}\n`] }] },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const text = JSON.stringify(notebook, null, 1);
+    const findings = await findingsIn(text, { path: 'notebooks/sign.ipynb' });
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    expect(findings.map((f) => [f.ruleId, f.line])).toEqual(
+      expect.arrayContaining([
+        ['private-key', lineOf('-----BEGIN PRIVATE KEY-----')],
+        ['private-key', lineOf('"kty')],
+        ['committed-token', lineOf(token)],
+      ]),
+    );
+  });
+});

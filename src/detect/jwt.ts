@@ -95,10 +95,24 @@ function urlParameter(text: string, start: number): string | undefined {
   // The URL is the run of non-space, non-quote characters that holds the separator.
   let urlStart = nameStart - 1;
   while (urlStart > floor && !URL_STOP.has(text[urlStart - 1]!)) urlStart--;
-  const url = text.slice(urlStart, nameStart - 1);
+  return isUrl(text.slice(urlStart, nameStart - 1)) ? text.slice(nameStart, start - 1) : undefined;
+}
+
+/** A log field or key that holds a URL (`uri=`, `url:`, `request_path=`), before the URL itself. */
+const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,30}[=:](?!\/\/)/;
+/** A base URL written as a template variable: `{{baseUrl}}` (Postman, .http files), `${BASE}`, `$BASE_URL`, `%BASE%`. */
+const TEMPLATE = /^(?:\{\{[A-Za-z0-9_.-]{1,64}\}\}|\$\{[A-Za-z0-9_.-]{1,64}\}|\$[A-Za-z_][A-Za-z0-9_]{0,63}|%[A-Za-z_][A-Za-z0-9_]{0,63}%)/;
+
+/** Whether the text before a query is a URL: absolute, a path, or either behind a log field or a template base. */
+function isUrl(candidate: string): boolean {
+  let url = candidate;
+  const field = FIELD.exec(url);
+  if (field) url = url.slice(field[0].length);
+  const template = TEMPLATE.exec(url);
+  if (template) return url.charAt(template[0].length) === '/';
+  if (url.startsWith('/')) return true;
   const scheme = url.indexOf('://');
-  const isUrl = url.startsWith('/') || (scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(url.slice(0, scheme)));
-  return isUrl ? text.slice(nameStart, start - 1) : undefined;
+  return scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(url.slice(0, scheme));
 }
 
 /**

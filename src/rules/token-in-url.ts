@@ -27,10 +27,16 @@ export const tokenInUrl: Rule = {
     valid: [
       { name: 'a token after a key= that is not a URL', text: async () => `token=${await es256()}` },
       { name: 'a token in an Authorization header', text: async () => `Authorization: Bearer ${await es256()}` },
+      { name: 'a token in a form body, which is not a URL', text: async () => `grant_type=jwt-bearer&assertion=${await es256()}` },
+      { name: 'a token after a template variable that is not a base URL', text: async () => `\${prefix}?token=${await es256()}` },
     ],
     invalid: [
       { name: 'a fragment access_token', text: async () => `https://app.example.test/callback#access_token=${await es256()}&state=1`, messageId: 'inUrl' },
       { name: 'a query token on a path', text: async () => `GET /download?token=${await es256()} HTTP/1.1`, kind: 'log', messageId: 'inUrl' },
+      { name: 'a relative callback path', text: async () => `fetch('/v1/callback?jwt=${await es256()}')`, messageId: 'inUrl' },
+      { name: 'a Postman request on a template base URL', text: async () => `{"request": {"url": {"raw": "{{baseUrl}}/v1/users?access_token=${await es256()}"}}}`, messageId: 'inUrl' },
+      { name: 'an .http file request on an environment base URL', text: async () => `GET $BASE_URL/api/me?token=${await es256()}\nAccept: application/json\n`, messageId: 'inUrl' },
+      { name: 'the uri field of an access log', text: async () => `ts=2026-12-01T10:00:00Z method=GET uri=/oauth/cb?id_token=${await es256()} status=200`, kind: 'log', messageId: 'inUrl' },
     ],
   },
 };

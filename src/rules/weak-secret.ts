@@ -97,6 +97,8 @@ export const weakSecret: Rule = {
     invalid: [
       { name: "an HS256 token signed with 'secret'", text: () => hs256('secret'), messageId: 'wellKnownShort' },
       { name: 'a token signed with a tutorial secret', text: () => hs256('your-256-bit-secret'), messageId: 'wellKnownShort' },
+      { name: "a token signed with Supabase's local development secret (long enough, and known to all)", text: () => hs256('super-secret-jwt-token-with-at-least-32-characters-long'), messageId: 'wellKnown' },
+      { name: "a token signed with the secret of NestJS's documentation", text: () => hs256('DO NOT USE THIS VALUE. INSTEAD, CREATE A COMPLEX SECRET AND KEEP IT SAFE OUTSIDE OF THE SOURCE CODE.'), messageId: 'wellKnown' },
       { name: "a checked token verified with 'secret'", mode: 'verify', text: () => hs256('secret'), hmacSecret: 'secret', messageId: 'givenWellKnown' },
       { name: 'a checked token verified with a 16-byte secret', mode: 'verify', text: () => hs256('sixteen-byte-key'), hmacSecret: 'sixteen-byte-key', messageId: 'givenShort' },
     ],

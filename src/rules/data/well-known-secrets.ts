@@ -4,7 +4,8 @@
  * Two parts, each deduplicated:
  * - JWT_DEFAULTS: values from JWT libraries' documentation, framework tutorials and
  *   project templates (`your-256-bit-secret` from jwt.io, `shhhhh` from jsonwebtoken's
- *   README, `keyboard cat`, `AllYourBase`, FastAPI's tutorial key, ...), collected by the
+ *   README, `keyboard cat`, `AllYourBase`, FastAPI's tutorial key, the Supabase CLI's
+ *   local and self-hosting defaults, NestJS's documentation constant, ...), collected by the
  *   jwt-guard authors, and case variants of common ones.
  * - COMMON_PASSWORDS: the most common passwords (the top 1000 without curse words), from SecLists
  *   (Passwords/Common-Credentials-without-curse-words/10-million-password-list-top-1000.txt),
@@ -133,6 +134,10 @@ thisisthesecretkey
 thisismysecretkey
 tobemodified
 reallyreallyreallyreallyverysafe
+super-secret-jwt-token-with-at-least-32-characters-long
+your-super-secret-jwt-token-with-at-least-32-characters-long
+DO NOT USE THIS VALUE. INSTEAD, CREATE A COMPLEX SECRET AND KEEP IT SAFE OUTSIDE OF THE SOURCE CODE.
+DO NOT USE THIS VALUE. INSTEAD, CREATE A COMPLEX SECRET AND KEEP IT SAFE OUTSIDE OF THE SOURCE CODE
 NxpmDotDevJwtSecret
 ofcourseistillloveyou
 some-secret-password
