@@ -40,6 +40,8 @@ export interface Artifact {
   json?: Record<string, unknown>;
   /** For tokens in a URL: the query or fragment parameter that holds it. */
   urlParameter?: string;
+  /** Found inside a base64 run (its span is the run's): what the report says it was wrapped in. */
+  wrapped?: 'base64';
 }
 
 export type KeyEncoding =

@@ -114,3 +114,13 @@ describe('Jupyter notebooks', () => {
     );
   });
 });
+
+describe('a run of megabytes', () => {
+  it('does not take the rest of the text down with it: a token after a 6 MB token-shaped run is still found, and nothing is a gap', async () => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    const text = `blob = "eyJ${'A'.repeat(6 << 20)}.x"\nstd = "eyJ${'A'.repeat(6 << 20)}+"\nt = "${token}"\n`;
+    const { artifacts, gaps } = (await import('../../src/detect/index.js')).detect(text);
+    expect(gaps).toEqual([]);
+    expect(artifacts.map((a) => a.raw)).toEqual([token]);
+  });
+});

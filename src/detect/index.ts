@@ -5,10 +5,14 @@ import { tokenDetector } from './jwt.js';
 import { armoredDetector } from './pem.js';
 import { ppkDetector } from './ppk.js';
 import { sshPublicDetector } from './ssh-public.js';
+import { base64Detector } from './base64.js';
 import type { Detector, SearchGap } from './types.js';
 
+/** Base64-wrapped artifacts: the other detectors, run again on what a run decodes to. */
+const encodedDetector = base64Detector((decoded, depth) => detectAtDepth(decoded, depth));
+
 /** Every detector. Adding one: a module that exports a Detector (its keywords, anchors and search), and an entry here. */
-export const DETECTORS: readonly Detector[] = [armoredDetector, ppkDetector, jwkDetector, sshPublicDetector, tokenDetector];
+export const DETECTORS: readonly Detector[] = [armoredDetector, ppkDetector, jwkDetector, sshPublicDetector, tokenDetector, encodedDetector];
 
 /** Every detector's keywords: a decoded text holding none of them cannot hold an artifact (the benchmark gives them to ripgrep). */
 export const KEYWORDS: readonly string[] = DETECTORS.flatMap((detector) => detector.keywords);
@@ -26,11 +30,16 @@ export function detectArtifacts(text: string): Artifact[] {
 
 /** As detectArtifacts, also saying where a detector had to stop short on a hostile text. Each detector runs only on a text that holds one of its keywords. */
 export function detect(text: string): Detection {
+  return detectAtDepth(text, 0);
+}
+
+/** detect, at a level of base64 nesting (0: the text itself). */
+function detectAtDepth(text: string, depth: number): Detection {
   const artifacts: Artifact[] = [];
   const gaps: SearchGap[] = [];
   for (const detector of DETECTORS) {
     if (!detector.keywords.some((keyword) => text.includes(keyword))) continue;
-    const found = detector.detect(text);
+    const found = detector === encodedDetector ? encodedDetector.detectAt(text, depth) : detector.detect(text);
     append(artifacts, found.artifacts);
     if (found.gaps) append(gaps, found.gaps);
   }

@@ -9,10 +9,12 @@ import { append } from '../util/arrays.js';
  * right after a string escape (`\n`, `\r`, `\t`: a token on the next line of a JSON-lines
  * log message), or after an underscore or dash that glues it to a prefix
  * (`ghs_…_eyJ…`). Whether a candidate is a token is the analysis's call (the header must
- * decode to a JSON object with `alg`).
+ * decode to a JSON object with `alg`). The regular expression finds where a token may
+ * start; its extent is measured by hand (tokenShapeAt), so a run of megabytes costs one
+ * pass and no backtracking stack.
  */
-const TOKEN = /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))e(?:yJ|yA|wo|w0|wk)[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g;
-/** A header start glued to a prefix by `_` or `-`, inside a base64url run (tried apart from TOKEN, so that no run is searched twice). */
+const TOKEN_START = /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))e(?:yJ|yA|wo|w0|wk)(?=[A-Za-z0-9_-]{4})/g;
+/** A header start glued to a prefix by `_` or `-`, inside a base64url run (tried apart from TOKEN_START, so that no run is searched twice). */
 const GLUED = /[_-](?=e(?:yJ|yA|wo|w0|wk))/g;
 
 const isBase64Url = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95;
@@ -25,9 +27,8 @@ function runEnd(text: string, from: number): number {
 }
 
 /**
- * TOKEN's shape from a given start (a header start GLUED found), by hand so that it is
- * plainly linear: a run of at least 7 characters, then two to four dotted runs. Without
- * a match, where the header's run ends.
+ * A token's extent from a start, by hand so that it is plainly linear: a run of at least 7
+ * characters, then two to four dotted runs. Without a match, where the header's run ends.
  */
 function tokenShapeAt(text: string, start: number): { matched?: string; end: number } {
   let end = runEnd(text, start);
@@ -46,8 +47,12 @@ const PARAMETER_END = new Set(['?', '#', '&', ';']);
 
 export function detectTokens(text: string): Artifact[] {
   const artifacts: Artifact[] = [];
-  TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) artifacts.push(tokenAt(text, match.index, match[0]));
+  TOKEN_START.lastIndex = 0;
+  for (let match = TOKEN_START.exec(text); match; match = TOKEN_START.exec(text)) {
+    const { matched, end } = tokenShapeAt(text, match.index);
+    if (matched) artifacts.push(tokenAt(text, match.index, matched));
+    TOKEN_START.lastIndex = Math.max(end, match.index + 1);
+  }
   if (!text.includes('_e') && !text.includes('-e')) return artifacts;
   // Glued to a prefix: each run is tried once. A failed try covers the rest of its run (a
   // later start in the same run meets the same end), so the search stays linear.
@@ -119,7 +124,8 @@ function isUrl(candidate: string): boolean {
  * Compact JWS and JWE. For the usual header, `eyJ` (`{"`), the anchor is the single byte
  * `J` (a one-byte needle is a plain memchr, and `J` is rarer than `e` or `y`), with its
  * lead `ey` checked byte by byte; the headers that begin with white space have two-byte
- * needles after their `e`.
+ * needles after their `e`. Each shape also lets through a run of 36 base64 characters:
+ * the same starts begin a base64-encoded JSON object, which the base64 detector decodes.
  */
 export const tokenDetector: Detector = {
   name: 'token',
@@ -128,11 +134,11 @@ export const tokenDetector: Detector = {
   // The third character is fixed by the first two bytes, so these five cover every header.
   keywords: ['eyJ', 'eyA', 'ewo', 'ew0', 'ewk'],
   anchors: [
-    anchor('J', 2, 4096, /^eyJ[A-Za-z0-9_-]{4,}(?:\.|$)/, 'ey'),
-    anchor('yA', 1, 4096, /^eyA[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
-    anchor('wo', 1, 4096, /^ewo[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
-    anchor('w0', 1, 4096, /^ew0[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
-    anchor('wk', 1, 4096, /^ewk[A-Za-z0-9_-]{4,}(?:\.|$)/, 'e'),
+    anchor('J', 2, 4096, /^eyJ(?:[A-Za-z0-9_-]{4,}(?:\.|$)|[A-Za-z0-9+/_-]{36})/, 'ey'),
+    anchor('yA', 1, 4096, /^eyA(?:[A-Za-z0-9_-]{4,}(?:\.|$)|[A-Za-z0-9+/_-]{36})/, 'e'),
+    anchor('wo', 1, 4096, /^ewo(?:[A-Za-z0-9_-]{4,}(?:\.|$)|[A-Za-z0-9+/_-]{36})/, 'e'),
+    anchor('w0', 1, 4096, /^ew0(?:[A-Za-z0-9_-]{4,}(?:\.|$)|[A-Za-z0-9+/_-]{36})/, 'e'),
+    anchor('wk', 1, 4096, /^ewk(?:[A-Za-z0-9_-]{4,}(?:\.|$)|[A-Za-z0-9+/_-]{36})/, 'e'),
   ],
   detect: (text) => ({ artifacts: detectTokens(text) }),
 };

@@ -36,7 +36,7 @@ function workOf(artifact: Artifact): WorkKind | undefined {
  * token, its signature or its other claims.
  */
 function publicFacts(artifact: Artifact, facts: Facts): Finding['artifact'] {
-  const base = { type: artifact.type, ...(artifact.label ? { label: artifact.label } : {}) };
+  const base = { type: artifact.type, ...(artifact.label ? { label: artifact.label } : {}), ...(artifact.wrapped ? { wrapped: artifact.wrapped } : {}) };
   if (facts.kind === 'token') return { ...base, ...tokenSummary(facts), ...(artifact.urlParameter ? { urlParameter: artifact.urlParameter } : {}) };
   const { digest: _digest, kind: _kind, ...rest } = facts;
   return { ...base, ...rest };
@@ -141,11 +141,11 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
           column: begin.column,
           endLine: end.line,
           endColumn: end.column + 1,
-          message: formatMessage(rule.meta, report),
+          message: wrapped(artifact, formatMessage(rule.meta, report)),
           messageId: report.messageId,
           fingerprint: fingerprint(rule.meta.id, unit.path, facts.digest),
           digest: facts.digest,
-          subject: (subject ??= facts.kind === 'token' ? describeToken(facts) : describeKey(facts)),
+          subject: (subject ??= wrapped(artifact, facts.kind === 'token' ? describeToken(facts) : describeKey(facts))),
           unitKind: unit.kind,
           artifact: (shown ??= publicFacts(artifact, facts)),
         });
@@ -161,6 +161,12 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     else result.findings.push(finding);
   }
   return place(result, context);
+}
+
+/** A message (or subject) about an artifact found inside a base64 run says so first: "Base64-encoded EC P-256 private key (…)". */
+function wrapped(artifact: Artifact, text: string): string {
+  if (!artifact.wrapped) return text;
+  return `Base64-encoded ${/^(Private|Public|Symmetric) /.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text}`;
 }
 
 const AS_FIXTURE = ' Reported as a note: it sits in test material (files.fixtures).';

@@ -39,7 +39,7 @@ export function groupByArtifact(findings: readonly Finding[]): ArtifactGroup[] {
 function problemOf(finding: Finding): string {
   const { subject, message } = finding;
   if (!subject || !message.startsWith(subject)) return message;
-  return message.slice(subject.length).replace(/^[\s:,]+/, '');
+  return message.slice(subject.length).replace(/^[\s:,.]+/, '');
 }
 
 /** How many distinct keys and tokens the findings are about (a secret in two files is one). */
