@@ -1,5 +1,6 @@
 import type { Artifact } from '../types.js';
 import { append } from '../util/arrays.js';
+import { isBase64Code, runEnd } from './runs.js';
 import { anchor, type Detection, type Detector, type SearchGap } from './types.js';
 
 /**
@@ -14,12 +15,9 @@ import { anchor, type Detection, type Detector, type SearchGap } from './types.j
  */
 const RUN_START = /(?<![A-Za-z0-9+/_-])(?:LS0tLS1CRUdJTi|ZXlK|ZXdv|ZXlB|eyJ|ewo|eyA)(?=[A-Za-z0-9+/_-]{36})/g;
 
-const isBase64Char = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 43 || code === 47 || code === 45 || code === 95;
-
-/** Where the base64 run from `start` ends, with up to two `=` of padding (measured by hand: a run may be megabytes long). */
-function runEnd(text: string, start: number): number {
-  let end = start;
-  while (end < text.length && isBase64Char(text.charCodeAt(end))) end++;
+/** Where the base64 run from `start` ends, with up to two `=` of padding. */
+function paddedRunEnd(text: string, start: number): number {
+  let end = runEnd(text, start, true);
   for (let pad = 0; pad < 2 && text.charCodeAt(end) === 61; pad++) end++;
   return end;
 }
@@ -28,7 +26,6 @@ function runEnd(text: string, start: number): number {
 export const BASE64_BUDGET = 8 << 20;
 const MAX_DEPTH = 2;
 
-const isBase64Url = (char: string | undefined) => char !== undefined && /^[A-Za-z0-9_-]$/.test(char);
 
 /** Whether decoded bytes are text (UTF-8, no control characters but line breaks and tabs): what an encoded key or token decodes to. */
 function asText(bytes: Buffer): string | undefined {
@@ -50,11 +47,11 @@ export function detectEncoded(text: string, inner: (decoded: string, depth: numb
   const runs = new RegExp(RUN_START.source, 'g');
   for (let match = runs.exec(text); match; match = runs.exec(text)) {
     const start = match.index;
-    const end = runEnd(text, start);
+    const end = paddedRunEnd(text, start);
     runs.lastIndex = end;
     const run = text.slice(start, end);
     // An `eyJ…` run followed by `.` and more is a compact token: the token detector's.
-    if (text[end] === '.' && isBase64Url(text[end + 1])) continue;
+    if (text.charCodeAt(end) === 46 && isBase64Code(text.charCodeAt(end + 1))) continue;
     if (run.length > budget) {
       gaps.push({ offset: start, detail: `base64 past the ${BASE64_BUDGET >> 20} MiB decoding budget of this text was not decoded, so what it encodes was not searched` });
       break;

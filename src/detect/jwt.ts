@@ -1,6 +1,7 @@
 import type { Artifact } from '../types.js';
 import { anchor, type Detector } from './types.js';
 import { append } from '../util/arrays.js';
+import { runEnd } from './runs.js';
 
 /**
  * Candidates for JWS (three parts) and JWE (five parts) in compact serialization: a
@@ -16,15 +17,6 @@ import { append } from '../util/arrays.js';
 const TOKEN_START = /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))e(?:yJ|yA|wo|w0|wk)(?=[A-Za-z0-9_-]{4})/g;
 /** A header start glued to a prefix by `_` or `-`, inside a base64url run (tried apart from TOKEN_START, so that no run is searched twice). */
 const GLUED = /[_-](?=e(?:yJ|yA|wo|w0|wk))/g;
-
-const isBase64Url = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95;
-
-/** Where the base64url run that starts at `from` ends. */
-function runEnd(text: string, from: number): number {
-  let end = from;
-  while (end < text.length && isBase64Url(text.charCodeAt(end))) end++;
-  return end;
-}
 
 /**
  * A token's extent from a start, by hand so that it is plainly linear: a run of at least 7
