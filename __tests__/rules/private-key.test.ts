@@ -73,6 +73,7 @@ const invalid: Array<[string, () => string, Expected]> = [
   ['a label no tool writes, over PKCS#8', () => k.pkcs8(ec384).replace(/ PRIVATE KEY/g, ' ECDSA PRIVATE KEY'), { keyType: 'EC', curve: 'P-384', encoding: 'pkcs8' }],
   ['a vendor label over PKCS#1', () => k.pkcs1(rsa).replace(/RSA PRIVATE KEY/g, 'RSA2048 PRIVATE KEY'), { keyType: 'RSA', bits: 2048, encoding: 'pkcs1' }],
   ['an ED25519 PRIVATE KEY label over PKCS#8', () => k.pkcs8(ed).replace(/ PRIVATE KEY/g, ' ED25519 PRIVATE KEY'), { keyType: 'Ed25519', encoding: 'pkcs8' }],
+  ["a secp256k1 JWK under its draft name 'P-256K'", () => JSON.stringify({ ...k.jwk(k1), crv: 'P-256K' }), { keyType: 'EC', curve: 'secp256k1', encoding: 'jwk' }],
   ['PEM in an XML element with entity line breaks', () => `<key>${k.pkcs8(ed).trimEnd().replace(/\n/g, '&#10;')}</key>`, { keyType: 'Ed25519', encoding: 'pkcs8' }],
 ];
 
@@ -177,6 +178,16 @@ describe('private-key: facts match what the user can compute', () => {
     const [finding] = await findingsIn(`-----BEGIN RSA PRIVATE KEY-----\n${body}-----END RSA PRIVATE KEY-----\n`);
     expect(finding).toMatchObject({ severity: 'warning', artifact: { confirmed: false } });
     expect(finding!.message).toMatch(/could not be confirmed/);
+  });
+
+  it('reports a private JWK on a curve node cannot read (BP-256) by its members, one level lower, never ignoring it', async () => {
+    const jwk = { kty: 'EC', crv: 'BP-256', x: randomBytes(32).toString('base64url'), y: randomBytes(32).toString('base64url'), d: randomBytes(32).toString('base64url') };
+    const [finding] = await findingsIn(JSON.stringify(jwk));
+    expect(finding).toMatchObject({ severity: 'warning', artifact: { keyType: 'EC', curve: 'BP-256', encoding: 'jwk', confirmed: false } });
+    expect(finding!.message).toMatch(/^EC BP-256 private key \(JWK\)/);
+    expect(finding!.message).not.toContain(jwk.d);
+    // placeholders stay placeholders on any curve
+    expect(await findingsIn(JSON.stringify({ ...jwk, d: 'xxxxxxxxxxxxxxxxxxxxxxxx' }))).toEqual([]);
   });
 
   it.each([

@@ -281,7 +281,10 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
   }
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
   const members = Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === 'string')) as JsonWebKey;
+  // `P-256K` is secp256k1 under the name an early draft of RFC 8812 gave it.
+  if (typeof members.crv === 'string' && CURVE_ALIASES[members.crv]) members.crv = CURVE_ALIASES[members.crv];
   const d = json.d;
+  if (kty !== 'RSA' && typeof members.crv === 'string' && !READABLE_CURVES.has(members.crv)) return declaredCurveKey(kty, members, extra);
   if (d === undefined) {
     // A public JWK: its strength and its algorithm still matter.
     const facts = await describeKeyObject(publicKeyFromJwk(members));
@@ -301,6 +304,26 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
     facts = await describeKeyObject(publicKey);
   }
   return fromPublic(facts, { encrypted: false, encoding: 'jwk', confirmed: true, ...extra });
+}
+
+const CURVE_ALIASES: Readonly<Record<string, string>> = { 'P-256K': 'secp256k1' };
+/** The curves node:crypto reads JWKs on. */
+const READABLE_CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'Ed448', 'X25519', 'X448']);
+
+/**
+ * A JWK on a curve node:crypto cannot read (`BP-256` and the other Brainpool names, a
+ * vendor's own): judged by its members, never ignored. With a plausible `d` it is a
+ * private key, unconfirmed; without one a public key, unconfirmed; either way weak-key
+ * judges its declared curve.
+ */
+function declaredCurveKey(kty: 'EC' | 'OKP', members: JsonWebKey, extra: { alg?: string; kid?: string }): KeyFacts | undefined {
+  const curve = String(members.crv).slice(0, 32);
+  const coordinate = typeof members.x === 'string' && B64URL.test(members.x) && Buffer.from(members.x, 'base64url').length >= 16;
+  if (!coordinate) return undefined;
+  const d = members.d;
+  const isPrivate = typeof d === 'string';
+  if (isPrivate && (!B64URL.test(d) || isPlaceholder(d) || Buffer.from(d, 'base64url').length < 16)) return undefined;
+  return { kind: 'key', private: isPrivate, keyType: kty, curve, encrypted: false, encoding: 'jwk', confirmed: false, digest: sha256(`${kty}\0${curve}\0${members.x}\0${members.y ?? ''}`), ...extra };
 }
 
 /**

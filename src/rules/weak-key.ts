@@ -1,3 +1,4 @@
+import { lower } from './severity.js';
 import { append } from '../util/arrays.js';
 import { bracketList } from '../util/format.js';
 import { describeKey } from '../analyze/describe.js';
@@ -76,10 +77,12 @@ export const weakKey: Rule = {
       weakCertificate: 'The certificate for {subject} (issued by {issuer}) has a weak key, {key}: {problems}. A published certificate is its owner\'s to replace, not a key to rotate here: if it is yours, reissue it with a key the policy accepts; if it is a vendor\'s that clients verify against, track its replacement.',
     },
   },
-  check({ facts, policy }) {
-    if (facts.kind !== 'key' || !facts.confirmed) return [];
+  check({ facts, policy, severity }) {
+    // An unconfirmed JWK (a curve node cannot read) is judged by what its members declare, one level lower.
+    if (facts.kind !== 'key' || (!facts.confirmed && facts.encoding !== 'jwk')) return [];
     const problems = keyWeaknesses(facts, policy.keys);
     if (problems.length === 0) return [];
+    if (!facts.confirmed) return [{ messageId: 'weak', data: { key: describeKey(facts), problems: problems.join('; ') }, severity: lower(severity) }];
     if (facts.encoding === 'x509') {
       // Public, and shipped so that clients can verify (AWS's 1024-bit certificates): worth knowing, not a build failure.
       return [{ messageId: 'weakCertificate', data: { subject: facts.subject ?? 'an unnamed subject', issuer: facts.issuer ?? 'an unnamed issuer', key: describeKey({ ...facts, subject: undefined }), problems: problems.join('; ') }, severity: 'note' }];
@@ -98,6 +101,8 @@ export const weakKey: Rule = {
     invalid: [
       { name: 'a 1024-bit RSA public key', text: () => spki(rsaKey(1024)), messageId: 'weak' },
       { name: 'a key on secp256k1, outside keys.curves', text: () => spki(ecKey('secp256k1')), messageId: 'weak' },
+      { name: "a JWK on secp256k1 under its draft name 'P-256K'", text: () => JSON.stringify({ ...publicJwk(ecKey('secp256k1')), crv: 'P-256K' }), messageId: 'weak' },
+      { name: 'a Brainpool JWK (BP-256), judged by the curve it declares, one level lower', text: () => JSON.stringify({ kty: 'EC', crv: 'BP-256', x: randomBytes(32).toString('base64url'), y: randomBytes(32).toString('base64url') }), messageId: 'weak', severity: 'warning' },
       { name: 'a 128-bit HS256 JWK', text: () => JSON.stringify({ kty: 'oct', alg: 'HS256', k: randomBytes(16).toString('base64url') }), messageId: 'weak' },
       { name: 'a 128-bit key with no alg, an HMAC key by default', text: () => JSON.stringify({ kty: 'oct', k: randomBytes(16).toString('base64url') }), messageId: 'weak' },
       { name: 'a 128-bit key for A256KW, which takes 256 bits', text: () => JSON.stringify({ kty: 'oct', alg: 'A256KW', k: randomBytes(16).toString('base64url') }), messageId: 'weak' },
