@@ -53,7 +53,7 @@ function fixtureJudge(policy: Policy, keys: readonly ProductionKey[]): FixtureJu
   };
 }
 
-/** Whether jose verifies the token's signature with one of the keys (those with the token's kid first, when it has one). */
+/** Whether jose verifies the token's signature with one of the keys: those with the token's kid when any has it, else each key whose alg fits. */
 async function verifiesWithAny(token: string, alg: string, kid: unknown, keys: readonly ProductionKey[]): Promise<boolean> {
   const candidates = typeof kid === 'string' && keys.some((k) => k.jwk.kid === kid) ? keys.filter((k) => k.jwk.kid === kid) : keys;
   for (const { jwk } of candidates) {

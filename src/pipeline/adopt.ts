@@ -6,6 +6,7 @@ import type { FixtureEntry, PolicyDocument } from '../policy/types.js';
 import { renderBaseline } from '../report/baseline.js';
 import type { Finding } from '../types.js';
 import { byCodeUnit } from '../util/order.js';
+import { plural } from '../util/format.js';
 import { scan } from './scan.js';
 
 /**
@@ -103,7 +104,6 @@ export function proposeFixtures(findings: readonly Finding[]): FixtureProposal[]
     .sort((a, b) => b.findings - a.findings || byCodeUnit(a.glob, b.glob));
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The reason written into the policy for a proposed glob: what it names and what it held when proposed. */
 export function fixtureReason(proposal: FixtureProposal): string {

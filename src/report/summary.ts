@@ -1,4 +1,4 @@
-import { formatSize } from '../util/format.js';
+import { formatSize, plural } from '../util/format.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Severity, type SuppressionKind } from '../types.js';
 import { countSecrets } from './groups.js';
 
@@ -60,12 +60,11 @@ export function summarize(result: ScanResult, failOn: FailOn): Summary {
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "3 findings (2 errors, 1 warning)", and "on 2 keys and tokens" when some have several */
 export function countLine(summary: Summary): string {
   const parts = (['error', 'warning', 'note'] as const).filter((s) => summary.bySeverity[s] > 0).map((s) => plural(summary.bySeverity[s], s));
-  const secrets = summary.secrets > 0 && summary.secrets !== summary.findings ? ` on ${summary.secrets} ${summary.secrets === 1 ? 'key or token' : 'keys and tokens'}` : '';
+  const secrets = summary.secrets > 0 && summary.secrets !== summary.findings ? ` on ${plural(summary.secrets, 'key or token', 'keys and tokens')}` : '';
   return `${plural(summary.findings, 'finding')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${secrets}`;
 }
 

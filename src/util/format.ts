@@ -48,3 +48,6 @@ export function formatSize(bytes: number): string {
 
 /** "[a, b, c]": a policy list, as messages quote it. */
 export const bracketList = (values: readonly string[]) => `[${values.join(', ')}]`;
+
+/** "1 finding", "3 findings"; `many` for the plurals that are not `one` + s ("keys and tokens"). */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

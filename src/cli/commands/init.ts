@@ -10,6 +10,7 @@ import { safeText } from '../../report/safe.js';
 import { countLine } from '../../report/summary.js';
 import { gitTopLevel, relativeTo } from '../../sources/files.js';
 import { writeFileAtomic } from '../../util/write-file.js';
+import { plural } from '../../util/format.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -84,7 +85,6 @@ async function adoptCommand(root: string, file: string, preset: 'recommended' | 
   return EXIT.findings;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What init decided and why, in lines: counts, globs, rules and paths, never a secret. */
 function decisions(adoption: Adoption, preset: string): string[] {
