@@ -21,7 +21,7 @@ export interface Span {
   end: number;
 }
 
-export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public' | 'jwt' | 'jwe';
+export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public' | 'jwt' | 'jwe' | 'der';
 
 /** What a finding is about: an artifact, or (for incomplete-scan) the content of a whole unit or a part of it. */
 export type SubjectType = ArtifactType | 'content';
@@ -32,7 +32,7 @@ export interface Artifact {
   span: Span;
   /** The artifact's text as it stands in the unit (may be escaped or quoted). */
   raw: string;
-  /** The PEM or armor label, e.g. `RSA PRIVATE KEY`. */
+  /** The PEM or armor label, e.g. `RSA PRIVATE KEY`; for `der`, the structure (`PKCS8`, `PKCS12`, `JKS`…). */
   label?: string;
   /** Canonical form reconstructed by the detector (unescaped PEM, parsed JWK). */
   normalized?: string;
@@ -55,6 +55,12 @@ export type KeyEncoding =
   | 'ppk'
   | 'pgp'
   | 'jwk'
+  | 'pkcs8-der'
+  | 'pkcs1-der'
+  | 'sec1-der'
+  | 'pkcs12'
+  | 'jks'
+  | 'jceks'
   | 'spki'
   | 'pkcs1-public'
   | 'x509'
@@ -89,6 +95,23 @@ export interface KeyFacts {
   subject?: string;
   /** Issuer of that certificate. */
   issuer?: string;
+  /** A key store's contents, as far as they could be seen. */
+  store?: KeyStoreFacts;
+  /** Why node:crypto could not read a key recognised otherwise (by its algorithm identifier or its JWK members). */
+  unreadable?: string;
+}
+
+/** What a key store (PKCS#12, JKS, JCEKS) holds, and whether a well-known password opens it. */
+export interface KeyStoreFacts {
+  format: 'PKCS#12' | 'JKS' | 'JCEKS';
+  /** The well-known password that opened it (`''`: none). Only ever one of the bundled defaults. */
+  password?: string;
+  /** Private key entries; undefined when they cannot be seen without the password. */
+  privateKeys?: number;
+  secretKeys: number;
+  certificates: number;
+  /** Why not every well-known password was tried. */
+  untried?: string;
 }
 
 /** Facts about a JWS or JWE, decoded by jose. Header and claims are untrusted input. */

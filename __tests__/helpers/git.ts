@@ -8,7 +8,7 @@ export interface Repo {
   dir: string;
   git(...args: string[]): string;
   /** Writes files (null deletes one) and commits them; returns the commit's sha. */
-  commit(message: string, files: Record<string, string | null>, date?: number): string;
+  commit(message: string, files: Record<string, string | Buffer | null>, date?: number): string;
   cleanup(): void;
 }
 

@@ -4,10 +4,13 @@
  * assembled here from keys node:crypto generated, following their specifications.
  */
 import { createHash, createHmac, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+const execFileAsync = promisify(execFile);
 
 export type KeySpec = { type: 'rsa'; bits: number } | { type: 'ec'; curve: 'P-256' | 'P-384' | 'P-521' | 'secp256k1' } | { type: 'ed25519' } | { type: 'ed448' } | { type: 'dsa'; bits: number };
 
@@ -64,6 +67,43 @@ export function certificate(privateKey: KeyObject, subject = '/CN=api.example.te
     const keyFile = path.join(dir, 'key.pem');
     writeFileSync(keyFile, pkcs8(privateKey), { mode: 0o600 });
     return execFileSync('openssl', ['req', '-x509', '-key', keyFile, '-subj', subject, '-days', '1'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A PKCS#12 store holding the key and its certificate, written by the openssl command; `options` are extra `pkcs12 -export` flags (`-legacy`, `-nomac`, `-nokeys`). */
+export function pkcs12Store(privateKey: KeyObject, password: string, options: string[] = []): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jg-p12-'));
+  try {
+    const keyFile = path.join(dir, 'key.pem');
+    const certFile = path.join(dir, 'cert.pem');
+    writeFileSync(keyFile, pkcs8(privateKey), { mode: 0o600 });
+    writeFileSync(certFile, certificate(privateKey));
+    return execFileSync('openssl', ['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-passout', `pass:${password}`, ...options], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A Java key store written by the real keytool: a key pair (`-genkeypair`), an AES secret
+ * key (`secret`, JCEKS and PKCS12 only) or a trusted certificate alone (`trusted`).
+ * Asynchronous, so that a suite can start its JVMs side by side.
+ */
+export async function javaStore(storetype: 'JKS' | 'JCEKS' | 'PKCS12', password: string, entry: 'pair' | 'secret' | 'trusted' = 'pair', keyalg: 'RSA' | 'EC' = 'RSA'): Promise<Buffer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jg-jks-'));
+  try {
+    const store = path.join(dir, 'store');
+    const common = ['-noprompt', '-storetype', storetype, '-keystore', store, '-storepass', password];
+    if (entry === 'pair') await execFileAsync('keytool', ['-genkeypair', '-alias', 'signing', '-keyalg', keyalg, ...(keyalg === 'RSA' ? ['-keysize', '2048'] : []), '-dname', 'CN=signing.example.test', '-keypass', password, ...common]);
+    else if (entry === 'secret') await execFileAsync('keytool', ['-genseckey', '-alias', 'aes', '-keyalg', 'AES', '-keysize', '128', '-keypass', password, ...common]);
+    else {
+      const certFile = path.join(dir, 'cert.pem');
+      writeFileSync(certFile, certificate(keyPair({ type: 'ec', curve: 'P-256' }).privateKey));
+      await execFileAsync('keytool', ['-importcert', '-alias', 'ca', '-file', certFile, ...common]);
+    }
+    return readFileSync(store);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { isoTime, bracketList } from '../util/format.js';
+import { isoTime, bracketList, plural } from '../util/format.js';
 import type { KeyFacts, TokenFacts } from '../types.js';
 
 const ENCODING_NAMES: Record<KeyFacts['encoding'], string> = {
@@ -12,6 +12,12 @@ const ENCODING_NAMES: Record<KeyFacts['encoding'], string> = {
   ppk: 'PuTTY .ppk',
   pgp: 'OpenPGP private key block',
   jwk: 'JWK',
+  'pkcs8-der': 'PKCS#8 DER, without PEM armour',
+  'pkcs1-der': 'PKCS#1 DER, without PEM armour',
+  'sec1-der': 'SEC1 DER, without PEM armour',
+  pkcs12: 'PKCS#12 key store',
+  jks: 'Java KeyStore (JKS)',
+  jceks: 'Java JCEKS key store',
   spki: 'PEM public key',
   'pkcs1-public': 'PKCS#1 PEM public key',
   x509: 'X.509 certificate',
@@ -28,8 +34,11 @@ export function keySize(facts: KeyFacts): string {
 /** One line of non-secret facts: type, size, encoding, protection, identity. Never key bytes. */
 export function describeKey(facts: KeyFacts): string {
   const noun = facts.keyType === 'oct' ? 'symmetric key' : facts.private ? 'private key' : 'public key';
-  const what = facts.keyType === 'unknown' ? `${noun[0]!.toUpperCase()}${noun.slice(1)} of unknown type` : `${keySize(facts)} ${noun}`;
+  const { store } = facts;
+  const unknown = store && store.privateKeys === undefined ? 'Key store whose contents cannot be seen without its password' : `${noun[0]!.toUpperCase()}${noun.slice(1)} of unknown type`;
+  const what = facts.keyType === 'unknown' ? unknown : facts.keyType === 'oct' && !facts.bits ? 'Symmetric key' : `${keySize(facts)} ${noun}`;
   const details = [ENCODING_NAMES[facts.encoding]];
+  if (store) details.push(storeContents(store));
   if (facts.encrypted) details.push('encrypted');
   if (facts.thumbprint) details.push(`thumbprint ${facts.thumbprint}`);
   else if (facts.sshFingerprint) details.push(`fingerprint ${facts.sshFingerprint}`);
@@ -37,7 +46,17 @@ export function describeKey(facts: KeyFacts): string {
   if (facts.kid) details.push(`kid '${facts.kid}'`);
   if (facts.alg) details.push(`alg ${facts.alg}`);
   if (facts.subject) details.push(`subject ${facts.subject}`);
+  if (facts.unreadable) details.push(facts.unreadable);
   return `${what} (${details.join(', ')})`;
+}
+
+/** "2 private keys, 3 certificates", as far as a store's entries can be seen. */
+function storeContents(store: NonNullable<KeyFacts['store']>): string {
+  const parts: string[] = [];
+  if (store.privateKeys !== undefined && (store.privateKeys > 0 || store.secretKeys === 0)) parts.push(plural(store.privateKeys, 'private key'));
+  if (store.secretKeys > 0) parts.push(plural(store.secretKeys, 'secret key'));
+  if (store.certificates > 0) parts.push(plural(store.certificates, 'certificate'));
+  return parts.length > 0 ? `holding ${parts.join(', ')}` : 'its entries unseen';
 }
 
 const text = (value: unknown, max = 80) => (typeof value === 'string' ? (value.length > max ? `${value.slice(0, max)}…` : value) : undefined);

@@ -11,6 +11,8 @@ const ARMOR_ENCODINGS: Record<string, KeyEncoding> = {
   'PGP PRIVATE KEY BLOCK': 'pgp',
 };
 
+const DER_ENCODINGS: Record<string, KeyEncoding> = { PKCS8: 'pkcs8-der', PKCS1: 'pkcs1-der', SEC1: 'sec1-der', PKCS12: 'pkcs12', JKS: 'jks', JCEKS: 'jceks' };
+
 /**
  * What is known of an artifact without analysing it: used when its analysis threw (a bug
  * must not hide a key) or the analysis budget is spent. A private-key label, a PuTTY file
@@ -32,7 +34,7 @@ export function fallbackFacts(artifact: Artifact): Facts | undefined {
       return key('ppk');
     case 'jwk': {
       const json = artifact.json ?? {};
-      if (json.kty === 'oct' || typeof json.d !== 'string') return undefined;
+      if (json.kty === 'oct' || (typeof json.d !== 'string' && typeof json.priv !== 'string')) return undefined;
       return key('jwk', typeof json.kty === 'string' ? json.kty.slice(0, 8) : 'unknown');
     }
     case 'jwt':
@@ -42,5 +44,8 @@ export function fallbackFacts(artifact: Artifact): Facts | undefined {
     }
     case 'ssh-public':
       return undefined;
+    case 'der':
+      // A key store not opened, or a key not read: still what its shape says it is.
+      return key(DER_ENCODINGS[artifact.label ?? ''] ?? 'pkcs8-der');
   }
 }

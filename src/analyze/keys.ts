@@ -2,9 +2,12 @@ import { createHash, createPrivateKey, createPublicKey, pbkdf2Sync, X509Certific
 import { ContentError, errorCode } from '../errors.js';
 import type { Artifact, KeyEncoding, KeyFacts } from '../types.js';
 import { cleanArmorBody, quotedContent, toPem, type ArmorBody } from '../detect/armor.js';
-import { describeKeyObject, parseSshPublicKey, publicKeyFromJwk, type PublicKeyFacts } from './public-key.js';
+import { describeKeyObject, parseSshPublicKey, postQuantumType, publicKeyFromJwk, type PublicKeyFacts } from './public-key.js';
 import { parsePgpSecretKey } from './pgp.js';
 import { WireReader } from './wire.js';
+import { openKeyStore } from './keystore.js';
+import { akpSizesMatch, postQuantumAlgorithm } from './post-quantum.js';
+import { DER_KINDS } from '../detect/der.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -36,6 +39,8 @@ export async function analyzeKey(artifact: Artifact): Promise<KeyFacts | undefin
         return await analyzePpk(artifact.normalized ?? artifact.raw);
       case 'jwk':
         return artifact.json ? await analyzeJwk(artifact.json) : undefined;
+      case 'der':
+        return await analyzeDer(artifact);
       case 'ssh-public': {
         const ssh = await parseSshPublicKey(Buffer.from(artifact.raw, 'base64'));
         return { kind: 'key', private: false, ...ssh.facts, encrypted: false, encoding: 'ssh-public', confirmed: ssh.confirmed, sshFingerprint: ssh.sshFingerprint, digest: ssh.facts.thumbprint ?? ssh.sshFingerprint };
@@ -147,7 +152,11 @@ async function analyzePem(artifact: Artifact): Promise<KeyFacts | undefined> {
       // A label node does not know (`ECDSA PRIVATE KEY`, a vendor's own) or one that does not
       // match its body: the body read as each usual structure.
       const der = asDer(body);
-      if (!der) continue;
+      if (!der) {
+        const postQuantum = postQuantumKey(Buffer.from(body.base64, 'base64'), known.encoding);
+        if (postQuantum) return postQuantum;
+        continue;
+      }
       const facts = await describeKeyObject(der.key);
       return fromPublic(facts, { encrypted: false, encoding: der.encoding, confirmed: true });
     }
@@ -173,6 +182,65 @@ function asDer(body: ArmorBody): { key: KeyObject; encoding: KeyEncoding } | und
     }
   }
   return undefined;
+}
+
+/**
+ * A PKCS#8 key node:crypto did not read whose algorithm identifier is a post-quantum one
+ * (ML-DSA, ML-KEM, SLH-DSA): a private key all the same, confirmed by its structure.
+ */
+function postQuantumKey(der: Buffer, encoding: KeyEncoding): KeyFacts | undefined {
+  const algorithm = postQuantumAlgorithm(der);
+  if (!algorithm) return undefined;
+  return { kind: 'key', private: true, keyType: algorithm, ...postQuantumType(algorithm), encrypted: false, encoding, confirmed: true, digest: sha256(der), unreadable: `recognised by its algorithm identifier: this runtime (Node ${process.versions.node}) does not read ${algorithm} keys` };
+}
+
+const DER_ENCODINGS = { pkcs8: 'pkcs8-der', pkcs1: 'pkcs1-der', sec1: 'sec1-der' } as const;
+const STORE_ENCODINGS = { 'PKCS#12': 'pkcs12', JKS: 'jks', JCEKS: 'jceks' } as const;
+
+/**
+ * DER without PEM armour, from a binary file or a base64 run: a private key read by
+ * node:crypto as the structure its shape says (one it does not read is dropped, unless it
+ * is a post-quantum PKCS#8), or a key store, opened where a well-known password opens it.
+ */
+async function analyzeDer(artifact: Artifact): Promise<KeyFacts | undefined> {
+  const kind = DER_KINDS[artifact.label ?? ''];
+  const der = Buffer.from(artifact.normalized ?? artifact.raw, 'base64');
+  if (kind === undefined) return undefined;
+  if (kind === 'pkcs12' || kind === 'jks' || kind === 'jceks') return analyzeStore(der);
+  const encoding = DER_ENCODINGS[kind];
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: der, format: 'der', type: kind });
+  } catch (error) {
+    if (!isContentError(error)) throw error;
+    return kind === 'pkcs8' ? postQuantumKey(der, encoding) : undefined;
+  }
+  return fromPublic(await describeKeyObject(key), { encrypted: false, encoding, confirmed: true });
+}
+
+/**
+ * A key store. One that a well-known password opens is as good as unencrypted; one that
+ * holds no key (certificates only: a trust store) is no secret; one that cannot be opened
+ * is an encrypted key. The key's type, size and thumbprint come from the first private key
+ * (PKCS#12, once opened) or from its certificate (JKS and JCEKS keep them readable).
+ */
+async function analyzeStore(der: Buffer): Promise<KeyFacts | undefined> {
+  const { key, subject, format, ...store } = openKeyStore(der);
+  const opened = store.password !== undefined;
+  const known = store.privateKeys !== undefined || opened;
+  if (known && !store.privateKeys && store.secretKeys === 0) return undefined;
+  const facts: PublicKeyFacts = key ? await describeKeyObject(key) : { keyType: !store.privateKeys && store.secretKeys > 0 ? 'oct' : 'unknown' };
+  return {
+    kind: 'key',
+    private: true,
+    ...facts,
+    encrypted: !opened,
+    encoding: STORE_ENCODINGS[format],
+    confirmed: true,
+    digest: facts.thumbprint ?? sha256(der),
+    store: { format, ...store },
+    ...(subject ? { subject } : {}),
+  };
 }
 
 const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
@@ -279,6 +347,7 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
     const digest = pbkdf2Sync(bytes, 'jwt-guard oct fingerprint', 10_000, 16, 'sha256').toString('hex');
     return { kind: 'key', private: true, keyType: 'oct', bits: bytes.length * 8, encrypted: false, encoding: 'jwk', confirmed: true, digest, ...extra };
   }
+  if (kty === 'AKP') return akpKey(json, extra);
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
   const members = Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === 'string')) as JsonWebKey;
   // `P-256K` is secp256k1 under the name an early draft of RFC 8812 gave it.
@@ -304,6 +373,43 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
     facts = await describeKeyObject(publicKey);
   }
   return fromPublic(facts, { encrypted: false, encoding: 'jwk', confirmed: true, ...extra });
+}
+
+/**
+ * An `AKP` JWK (a post-quantum key: ML-DSA, by its `alg`): private with `priv`. node:crypto
+ * reads them from Node 24.7 on; before, the members are judged, and a key whose members
+ * have the sizes its algorithm gives them is reported at full confidence.
+ */
+async function akpKey(json: Record<string, unknown>, extra: { alg?: string; kid?: string }): Promise<KeyFacts | undefined> {
+  const { alg, pub, priv } = json;
+  if (typeof alg !== 'string' || typeof pub !== 'string' || !B64URL.test(pub) || isPlaceholder(pub)) return undefined;
+  if (priv !== undefined && (typeof priv !== 'string' || !B64URL.test(priv) || isPlaceholder(priv))) return undefined;
+  const isPrivate = typeof priv === 'string';
+  try {
+    const members = { kty: 'AKP', alg, pub, ...(isPrivate ? { priv } : {}) } as unknown as JsonWebKey;
+    const key = isPrivate ? createPrivateKey({ key: members, format: 'jwk' }) : createPublicKey({ key: members, format: 'jwk' });
+    const facts = await describeKeyObject(key);
+    return { kind: 'key', private: isPrivate, ...facts, encrypted: false, encoding: 'jwk', confirmed: true, digest: facts.thumbprint ?? sha256(pub), ...extra };
+  } catch (error) {
+    if (!isContentError(error)) throw error;
+  }
+  const publicBytes = Buffer.from(pub, 'base64url');
+  const privateBytes = isPrivate ? Buffer.from(priv, 'base64url') : undefined;
+  if (publicBytes.length < 32 || (privateBytes && privateBytes.length < 16)) return undefined;
+  const sized = akpSizesMatch(alg, publicBytes, privateBytes) === true;
+  const named = postQuantumType(alg) ?? { keyType: 'AKP', curve: alg.slice(0, 32) };
+  return {
+    kind: 'key',
+    private: isPrivate,
+    keyType: 'AKP',
+    curve: named.curve,
+    encrypted: false,
+    encoding: 'jwk',
+    confirmed: sized,
+    digest: sha256(`AKP\0${alg}\0${pub}`),
+    unreadable: `recognised by its members: this runtime (Node ${process.versions.node}) does not read ${named.curve} JWKs`,
+    ...extra,
+  };
 }
 
 const CURVE_ALIASES: Readonly<Record<string, string>> = { 'P-256K': 'secp256k1' };

@@ -30,6 +30,14 @@ const KEY_TYPE_NAMES: Record<string, string> = {
   dh: 'DH',
 };
 
+/** A post-quantum key's type and parameter set, by its name in any case (`ml-dsa-44`, `ML-KEM-768`): ML-DSA is JOSE's `AKP`. */
+export function postQuantumType(name: string): { keyType: string; curve: string } | undefined {
+  const match = /^(ML-DSA|ML-KEM|SLH-DSA)-(.+)$/i.exec(name);
+  if (!match) return undefined;
+  const family = match[1]!.toUpperCase();
+  return { keyType: family === 'ML-DSA' ? 'AKP' : family, curve: `${family}-${family === 'SLH-DSA' ? match[2]! : match[2]!.toUpperCase()}` };
+}
+
 /** Describes a node:crypto key object (public or private) without exposing private parts. */
 export async function describeKeyObject(key: KeyObject): Promise<PublicKeyFacts> {
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
@@ -39,6 +47,9 @@ export async function describeKeyObject(key: KeyObject): Promise<PublicKeyFacts>
   if (details.modulusLength) facts.bits = details.modulusLength;
   if (details.namedCurve) facts.curve = CURVE_NAMES[details.namedCurve] ?? details.namedCurve;
   if (type === 'ed25519' || type === 'ed448' || type === 'x25519' || type === 'x448') facts.curve = facts.keyType;
+  // Node 24.7+ reads post-quantum keys (`ml-dsa-44`…): named as where it cannot (analyze/post-quantum.ts).
+  const postQuantum = postQuantumType(type);
+  if (postQuantum) Object.assign(facts, postQuantum);
   try {
     const jwk = publicKey.export({ format: 'jwk' });
     facts.thumbprint = await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');

@@ -6,13 +6,14 @@ import { armoredDetector } from './pem.js';
 import { ppkDetector } from './ppk.js';
 import { sshPublicDetector } from './ssh-public.js';
 import { base64Detector } from './base64.js';
+import { derDetector } from './der.js';
 import type { Detector, SearchGap } from './types.js';
 
 /** Base64-wrapped artifacts: the other detectors, run again on what a run decodes to. */
 const encodedDetector = base64Detector((decoded, depth) => detectAtDepth(decoded, depth));
 
 /** Every detector. Adding one: a module that exports a Detector (its keywords, anchors and search), and an entry here. */
-export const DETECTORS: readonly Detector[] = [armoredDetector, ppkDetector, jwkDetector, sshPublicDetector, tokenDetector, encodedDetector];
+export const DETECTORS: readonly Detector[] = [armoredDetector, ppkDetector, jwkDetector, sshPublicDetector, tokenDetector, derDetector, encodedDetector];
 
 /** Every detector's keywords: a decoded text holding none of them cannot hold an artifact (the benchmark gives them to ripgrep). */
 export const KEYWORDS: readonly string[] = DETECTORS.flatMap((detector) => detector.keywords);
@@ -44,5 +45,11 @@ function detectAtDepth(text: string, depth: number): Detection {
     if (found.gaps) append(gaps, found.gaps);
   }
   artifacts.sort((a, b) => a.span.start - b.span.start);
-  return { artifacts, gaps };
+  return { artifacts: withoutBareBodies(artifacts), gaps };
+}
+
+/** A PEM block's body on one line is also bare DER to the DER detector: the block is what is reported. */
+function withoutBareBodies(artifacts: Artifact[]): Artifact[] {
+  if (!artifacts.some((artifact) => artifact.type === 'der')) return artifacts;
+  return artifacts.filter((artifact) => artifact.type !== 'der' || !artifacts.some((other) => other !== artifact && other.type !== 'der' && other.span.start <= artifact.span.start && other.span.end >= artifact.span.end));
 }

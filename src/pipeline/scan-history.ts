@@ -1,7 +1,7 @@
 import { fileMatchers, type FileEntry } from '../sources/files.js';
 import { CatFile } from '../sources/git.js';
 import type { BlobOrigin, CommitRef } from '../sources/history.js';
-import { CHUNK_BYTES, decodeText, FileReader, hasAnchor } from '../sources/read.js';
+import { CHUNK_BYTES, decodeText, FileReader, hasAnchor, isKeyMaterial } from '../sources/read.js';
 import type { Spool } from '../sources/spool.js';
 import type { CommitInfo, Finding } from '../types.js';
 import { isoTime } from '../util/format.js';
@@ -59,12 +59,13 @@ export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> 
         out.skipped.push({ file: pathOf(origin), reason: 'too-large', detail: `blob ${origin.oid} is ${data.length} bytes, over files.maxFileSize`, unitKind: 'file' });
         continue;
       }
+      const keyMaterial = isKeyMaterial(data, data.length) && data.length <= CHUNK_BYTES;
       const utf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
-      if (!utf16 && data.subarray(0, BINARY_SNIFF).includes(0)) {
+      if (!keyMaterial && !utf16 && data.subarray(0, BINARY_SNIFF).includes(0)) {
         out.binaryFiles++;
         continue;
       }
-      if (!utf16 && !hasAnchor(data)) {
+      if (!keyMaterial && !utf16 && !hasAnchor(data)) {
         out.filesScanned++;
         out.bytesScanned += data.length;
         continue;
@@ -73,7 +74,8 @@ export async function scanBlobs(cwd: string, origins: AsyncIterable<BlobOrigin> 
       const beforeSuppressed = out.suppressed.length;
       if (data.length <= CHUNK_BYTES) {
         const entry: FileEntry = { absolute: '', relative: pathOf(origin) };
-        await analyst.analyse(entry, { kind: 'hit', bytes: data.length, text: decodeText(data) });
+        // A key store or DER key goes to the detectors as its base64, as for files.
+        await analyst.analyse(entry, { kind: 'hit', bytes: data.length, text: keyMaterial ? data.toString('base64') : decodeText(data) });
       } else {
         // Larger than a chunk: to the spool, then read like a large file, in chunks around its anchors.
         const spooled = await spool.write([data]);

@@ -27,6 +27,7 @@ export async function analyzeArtifact(artifact: Artifact): Promise<Facts | undef
 /** The kind of budgeted work analysing an artifact is: keys are read by node:crypto, symmetric JWKs also stretched for their digest; tokens are cheap. */
 function workOf(artifact: Artifact): WorkKind | undefined {
   if (artifact.type === 'jwt' || artifact.type === 'jwe') return undefined;
+  if (artifact.type === 'der' && (artifact.label === 'PKCS12' || artifact.label === 'JKS' || artifact.label === 'JCEKS')) return 'key-store';
   return artifact.type === 'jwk' && artifact.json?.kty === 'oct' ? 'symmetric-key' : 'key';
 }
 

@@ -17,7 +17,7 @@ export const privateKey: Rule = {
   meta: {
     id: 'private-key',
     description:
-      'Private key material in a file or log: PEM (PKCS#1, SEC1, PKCS#8, encrypted, DSA), OpenSSH, PuTTY, PGP, or a JWK/JWKS with private members.',
+      'Private key material in a file or log: PEM (PKCS#1, SEC1, PKCS#8, encrypted, DSA), DER without armour (binary or base64), OpenSSH, PuTTY, PGP, a PKCS#12, JKS or JCEKS key store, or a JWK/JWKS with private members.',
     defaultSeverity: 'error',
     securitySeverity: 9.0,
     help: [
@@ -26,6 +26,7 @@ export const privateKey: Rule = {
       '**What to do:** treat the key as compromised. Rotate it (issue a new key, publish the new public key, revoke the old one), then remove the file and keep keys in a secret store. Deleting the file is not enough: the key stays in git history.',
       '',
       'An encrypted key is reported at the `encryptedSeverity` option (warning by default): its passphrase is one more secret that must never sit beside it.',
+      'A key store (PKCS#12 `.p12`/`.pfx`, Java JKS or JCEKS) is tried with a short list of well-known passwords (none, `changeit`, `notasecret`, `android`, `password`, `changeme`, `secret`, `123456`): one that opens with one of them is reported as an error, like an unencrypted key; one that does not is an encrypted key. A store that holds only certificates (a trust store) is not reported.',
       'If the key is a deliberate test fixture, generate it at test time instead, or add an `ignore` entry with a reason to the policy.',
       '',
       'When the policy names production public keys (`keys.trusted`), a private key whose public half is one of them is reported as a **live key**, always as an error: rotate it at once.',
@@ -43,6 +44,8 @@ export const privateKey: Rule = {
       plainUnconfirmed: `{key}. ${ROTATE}${UNCONFIRMED}`,
       encrypted: `{key}. ${MOVE}`,
       encryptedUnconfirmed: `{key}. ${MOVE}${UNCONFIRMED}`,
+      storeOpened: `{key}. It opens {password}: anyone who has the file has its keys. ${ROTATE}`,
+      storeEncrypted: `{key}. An encrypted key store: its password is one more secret, which must never sit beside it. Move it to a secret store, and rotate its keys if the password may be known.{untried}`,
     },
   },
   check({ facts, severity, options, trusted }): RuleReport[] {
@@ -54,6 +57,11 @@ export const privateKey: Rule = {
       return [{ messageId: 'live', data: { key: describeKey(key), trusted: which }, severity: 'error' }];
     }
     const configured = key.encrypted ? (options.encryptedSeverity as Severity | 'off') : severity;
+    if (key.store) {
+      const { password, untried } = key.store;
+      if (password !== undefined) return [{ messageId: 'storeOpened', data: { key: describeKey(key), password: password === '' ? 'without a password' : `with '${password}', a well-known default password` }, severity }];
+      return [{ messageId: 'storeEncrypted', data: { key: describeKey(key), untried: untried ? ` (Not every well-known password was tried: ${untried}.)` : '' }, severity: configured }];
+    }
     // A body no parser accepts may be a damaged key or an unusual type: report it, one level lower.
     const reportSeverity = key.confirmed ? configured : lower(configured);
     const messageId = `${key.encrypted ? 'encrypted' : 'plain'}${key.confirmed ? '' : 'Unconfirmed'}`;

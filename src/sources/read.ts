@@ -7,6 +7,7 @@ import { DETECTORS } from '../detect/index.js';
 import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
 import { tokenDetector } from '../detect/jwt.js';
 import type { Anchor } from '../detect/types.js';
+import { DER_HEAD, derShape } from '../detect/der.js';
 
 /**
  * The byte-level anchors of every detector (each declares its own: src/detect/*.ts), the
@@ -69,6 +70,18 @@ export function hasAnchor(bytes: Buffer): boolean {
 /** Bytes looked at to tell a binary file from text (as git does). */
 const BINARY_SNIFF = 8000;
 
+/**
+ * Whether bytes that begin with `head` and run to `size` are a key store or a private key
+ * in DER (see detect/der.ts): a Java store by its magic, a PKCS#12 by its shape (BER may
+ * leave its length open), a key by a shape whose length is the file's. Such a file is
+ * read as its base64, which the DER detector finds; other binary files are passed over.
+ */
+export function isKeyMaterial(head: Buffer, size: number): boolean {
+  const shape = derShape(head.subarray(0, DER_HEAD));
+  if (!shape) return false;
+  return shape.length === undefined ? shape.kind !== 'pkcs8' && shape.kind !== 'pkcs1' && shape.kind !== 'sec1' : shape.length === size;
+}
+
 /** Text with an anchor is decoded in chunks of up to this size. */
 export const CHUNK_BYTES = 8 << 20;
 /** Consecutive chunks overlap by this much, so that an artifact across a boundary is whole in one of them. */
@@ -95,7 +108,7 @@ export type Look =
   | { kind: 'gone' }
   | { kind: 'binary' }
   | { kind: 'skipped'; skipped: SkippedFile }
-  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean; blocks?: number[] };
+  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean; blocks?: number[]; binary?: true };
 
 export type Hit = Extract<Look, { kind: 'hit' }>;
 
@@ -170,6 +183,10 @@ export class FileReader {
         return { kind: 'skipped', skipped: { file: entry.relative, reason: 'too-large', detail: `${formatSize(size)} is over files.maxFileSize (${formatSize(this.maxFileSize)})` } };
       }
       const head = block.subarray(0, filled);
+      if (isKeyMaterial(head, size)) {
+        if (size > CHUNK_BYTES) return { kind: 'skipped', skipped: { file: entry.relative, reason: 'too-large', detail: `${formatSize(size)} of what begins as a key store or a DER key is over the ${formatSize(CHUNK_BYTES)} one is read in` } };
+        return { kind: 'hit', bytes: size, binary: true };
+      }
       if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
       if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
       if (filled === size) {
@@ -218,6 +235,13 @@ export class FileReader {
     }
     try {
       const size = hit.bytes;
+      if (hit.binary) {
+        // A key store or DER key (small: its look checked the size), given to the detectors as its base64.
+        const buffer = this.chunks();
+        const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
+        await onChunk({ text: buffer.toString('base64', 0, length), lineBase: 0, columnBase: 0, freshFrom: 0 });
+        return { kind: 'text', bytes: size };
+      }
       if (hit.utf16) {
         const buffer = this.chunks();
         const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
