@@ -329,6 +329,8 @@ function stripStringSyntax(line: string): string {
 }
 
 const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+/** The public members of RSA, EC and OKP JWKs, which say what the key is (`d` is checked on its own; a CRT member with a typo still leaves a private key). */
+const KEY_MEMBERS = ['n', 'e', 'x', 'y'] as const;
 
 /** A JWK: private with `d` (RSA, EC, OKP) or `k` (oct), public otherwise. */
 async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | undefined> {
@@ -349,6 +351,8 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
   }
   if (kty === 'AKP') return akpKey(json, extra);
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
+  // node:crypto decodes base64url leniently, skipping what is not base64url: key material must be base64url throughout.
+  if (KEY_MEMBERS.some((name) => typeof json[name] === 'string' && !B64URL.test(json[name]))) return undefined;
   const members = Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === 'string')) as JsonWebKey;
   // `P-256K` is secp256k1 under the name an early draft of RFC 8812 gave it.
   if (typeof members.crv === 'string' && CURVE_ALIASES[members.crv]) members.crv = CURVE_ALIASES[members.crv];

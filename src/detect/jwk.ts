@@ -1,4 +1,5 @@
 import type { Artifact } from '../types.js';
+import { readMapLiteral, withoutLinePrefix } from './literal.js';
 import { anchor, type Detector, type SearchGap } from './types.js';
 
 const KTY = /kty\\*["']?\s*[:=]/g;
@@ -58,7 +59,7 @@ export function detectJwk(text: string): JwkSearch {
       continue;
     }
     const raw = text.slice(start, end + 1);
-    const json = parseObjectLiteral(raw);
+    const json = parseObjectLiteral(raw) ?? parseObjectLiteral(withoutLinePrefix(text.slice(text.lastIndexOf('\n', start) + 1, start), raw));
     if (!json || typeof json.kty !== 'string') continue;
     artifacts.push({ type: 'jwk', span: { start, end: end + 1 }, raw, json });
     coveredUntil = end + 1;
@@ -86,7 +87,13 @@ function enclosingObjectStart(text: string, index: number, window: number): { st
       i = open;
     } else if (c === '}' || c === ']') depth++;
     else if (c === '[') {
-      if (--depth < 0) return none;
+      // `kty` right inside a list is a map written as PHP and Groovy write them: `['kty' => 'RSA']`, `[kty: 'RSA']`.
+      if (depth === 0) return { start: i, cut: false };
+      depth--;
+    } else if (c === '(' && depth === 0) {
+      // PHP's `array('kty' => 'RSA')`, Python's `dict(kty='RSA')`.
+      const name = /(?:array|dict)\s*$/.exec(text.slice(Math.max(0, i - 8), i));
+      if (name) return { start: i - name[0].length, cut: false };
     } else if (c === '{') {
       if (depth === 0) return { start: i, cut: false };
       depth--;
@@ -95,9 +102,13 @@ function enclosingObjectStart(text: string, index: number, window: number): { st
   return { start: -1, cut: stop > 0 };
 }
 
-/** The `}` matching the `{` at `start`, aware of strings and escapes; -1 past the window. */
+const CLOSING: Readonly<Record<string, string>> = { '{': '}', '[': ']', a: ')', d: ')' };
+
+/** The bracket matching the one that opens at `start` (`{`, `[`, or the `(` of `array(`/`dict(`), aware of strings and escapes; -1 past the window. */
 function matchingBrace(text: string, start: number): number {
-  let depth = 0;
+  const close = CLOSING[text[start]!]!;
+  const open = close === '}' ? '{' : close === ']' ? '[' : '(';
+  let depth = close === ')' ? -1 : 0; // `array(`: the name comes before the bracket
   let quote = '';
   const stop = Math.min(text.length, start + OBJECT_WINDOW);
   for (let i = start; i < stop; i++) {
@@ -107,8 +118,8 @@ function matchingBrace(text: string, start: number): number {
       else if (c === quote) quote = '';
     } else if (c === '\\') i++; // an escaped quote outside a string belongs to an escaped JSON text
     else if (c === '"' || c === "'") quote = c;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
+    else if (c === open) depth = depth === -1 ? 1 : depth + 1;
+    else if (c === close && --depth === 0) return i;
   }
   return -1;
 }
@@ -142,7 +153,8 @@ export function parseObjectLiteral(raw: string): Record<string, unknown> | undef
     .replace(/'([^'\\\n]*)'/g, (_m, s: string) => JSON.stringify(s))
     .replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":')
     .replace(/,(\s*[}\]])/g, '$1');
-  return asObject(tryJson(relaxed));
+  // Comments, Ruby, PHP and Groovy maps, joined and wrapped strings: read as source.
+  return asObject(tryJson(relaxed)) ?? readMapLiteral(raw);
 }
 
 /** JSON Web Keys: the `kty` member. Bytes 0x80-0xff in the shape stand for the UTF-8 of any non-ASCII white space the detector's \s takes. */

@@ -1,4 +1,5 @@
 import type { Artifact } from '../types.js';
+import { withoutLinePrefix } from './literal.js';
 import { anchor, type Detector } from './types.js';
 
 const BEGIN = /-----BEGIN ([A-Z0-9][A-Z0-9 ]{0,38}[A-Z0-9])-----/g;
@@ -44,7 +45,7 @@ export function detectArmored(text: string): Artifact[] {
     if (inner.includes('-----BEGIN ')) continue;
     const stop = end + endMarker.length;
     const type = label === 'OPENSSH PRIVATE KEY' ? 'openssh' : label.startsWith('PGP ') ? 'pgp' : 'pem';
-    artifacts.push({ type, label, span: { start: match.index, end: stop }, raw: inner });
+    artifacts.push({ type, label, span: { start: match.index, end: stop }, raw: withoutLinePrefix(text.slice(text.lastIndexOf('\n', match.index) + 1, match.index), inner) });
     BEGIN.lastIndex = stop;
   }
   return artifacts;
