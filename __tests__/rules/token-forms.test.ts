@@ -124,3 +124,37 @@ describe('a run of megabytes', () => {
     expect(artifacts.map((a) => a.raw)).toEqual([token]);
   });
 });
+
+describe('tokens cut into joined string literals', () => {
+  const cut = (token: string, size: number) => token.match(new RegExp(`.{1,${size}}`, 'g'))!;
+  it.each([
+    ['JavaScript +, over lines', (p: string[]) => `const token =\n  ${p.map((s) => `"${s}"`).join(' +\n  ')};\n`, 'app.js'],
+    ['Java +, single pieces per line', (p: string[]) => `String token = "${p.join('"\n    + "')}";\n`, 'Auth.java'],
+    ["Python's adjacent literals in parentheses", (p: string[]) => `TOKEN = (\n${p.map((s) => `    '${s}'`).join('\n')}\n)\n`, 'settings.py'],
+    ["PHP's .", (p: string[]) => `$token = '${p.join("' .\n  '")}';\n`, 'config.php'],
+    ['C adjacent literals', (p: string[]) => `static const char *token = "${p.join('"\n                          "')}";\n`, 'auth.c'],
+    ['a shell string continued with a backslash', (p: string[]) => `export TOKEN="${p.join('\\\n')}"\n`, 'deploy.sh'],
+    ["Ruby's backslash between literals", (p: string[]) => `TOKEN = "${p.join('" \\\n  "')}"\n`, 'token.rb'],
+  ])('finds a token cut into %s, once, over all its pieces', async (_name, write, path) => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    const pieces = cut(token, 48);
+    const text = write(pieces);
+    const found = await committed(text, path);
+    expect(found).toEqual([expect.objectContaining({ severity: 'error', line: text.slice(0, text.indexOf(pieces[0]!)).split('\n').length, artifact: expect.objectContaining({ alg: 'HS256' }) })]);
+    expect(found[0]!.endLine).toBe(text.slice(0, text.indexOf(pieces[pieces.length - 1]!)).split('\n').length);
+    for (const piece of pieces.slice(1)) expect(found[0]!.message).not.toContain(piece);
+  });
+
+  it('stays with the plain token when what follows is not more of it', async () => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    for (const text of [`const h = "${token}" + "\\n";`, `const t = "${token}" + suffix;`, `f("${token}", "eyJhbGciOiJub25lIn0")`]) {
+      const found = await committed(text);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.artifact).toMatchObject({ alg: 'HS256' });
+    }
+  });
+
+  it('finds nothing in pieces that join to no token', async () => {
+    expect(await committed(`const a = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "not a token at all";\n`)).toEqual([]);
+  });
+});

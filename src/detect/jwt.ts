@@ -45,6 +45,7 @@ export function detectTokens(text: string): Artifact[] {
     if (matched) artifacts.push(tokenAt(text, match.index, matched));
     TOKEN_START.lastIndex = Math.max(end, match.index + 1);
   }
+  joinTokens(text, artifacts);
   if (!text.includes('_e') && !text.includes('-e')) return artifacts;
   // Glued to a prefix: each run is tried once. A failed try covers the rest of its run (a
   // later start in the same run meets the same end), so the search stays linear.
@@ -62,6 +63,75 @@ export function detectTokens(text: string): Artifact[] {
   if (glued.length === 0) return artifacts;
   append(artifacts, glued);
   return artifacts.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** A token that starts a string literal (or a line continued with `\`), to be followed through the strings joined to it. */
+const QUOTED_START = /(?<=["'`])e(?:yJ|yA|wo|w0|wk)(?=[A-Za-z0-9_-]{4})/g;
+/** What may join two string literals in source: `+` (JavaScript, Java, C#, Go), `.` (PHP), `&` (VB), `..` (Lua), `\` before a line break (Ruby, shell), or nothing (C, Python). */
+const JOINERS = new Set(['+', '.', '&', '\\']);
+const MAX_PIECES = 64;
+
+/** Where the base64url-and-dots run from `from` ends. */
+function pieceEnd(text: string, from: number): number {
+  let end = from;
+  for (;;) {
+    end = runEnd(text, end);
+    if (text.charCodeAt(end) !== 46) return end;
+    end++;
+  }
+}
+
+/**
+ * Tokens cut into string literals joined in source (`"eyJ…" +\n "…"`, Python's and C's
+ * adjacent literals, a shell string continued with `\`): the pieces are followed while
+ * each is base64url and dots, and the token they join is reported over all of them. One
+ * that replaces the cut-short token the plain search found at the same start.
+ */
+function joinTokens(text: string, artifacts: Artifact[]): void {
+  if (!/["'`]e[yw]/.test(text)) return;
+  QUOTED_START.lastIndex = 0;
+  for (let match = QUOTED_START.exec(text); match; match = QUOTED_START.exec(text)) {
+    const start = match.index;
+    const quote = text[start - 1]!;
+    let end = pieceEnd(text, start);
+    let joined = text.slice(start, end);
+    let pieces = 1;
+    for (; pieces < MAX_PIECES; pieces++) {
+      let at = end;
+      // Inside the string, `\` at a line's end continues it on the next line (shell, Python).
+      if (text[at] === '\\' && (text[at + 1] === '\n' || text[at + 1] === '\r')) {
+        at += 2;
+        while (/[\s]/.test(text[at] ?? '')) at++;
+      } else {
+        if (text[at] !== quote) break;
+        at++;
+        while (/\s/.test(text[at] ?? '')) at++;
+        if (JOINERS.has(text[at] ?? '')) {
+          at += text[at] === '.' && text[at + 1] === '.' ? 2 : 1;
+          while (/\s/.test(text[at] ?? '')) at++;
+        }
+        if (text[at] !== quote) break;
+        at++;
+      }
+      const next = pieceEnd(text, at);
+      if (next === at) break;
+      joined += text.slice(at, next);
+      end = next;
+    }
+    QUOTED_START.lastIndex = Math.max(end, start + 1);
+    if (pieces < 2) continue;
+    const { matched } = tokenShapeAt(joined, 0);
+    if (!matched) continue;
+    // The first piece must pass the reading pre-filter by itself, as the plain search's starts do.
+    const first = text.slice(start, pieceEnd(text, start));
+    if (!/^e..[A-Za-z0-9_-]{4,}\./.test(first) && first.length < 39) continue;
+    const token = tokenAt(joined, 0, matched);
+    const artifact: Artifact = { ...token, span: { start, end }, raw: token.raw };
+    const plain = artifacts.findIndex((a) => a.span.start === start);
+    if (plain === -1) artifacts.push(artifact);
+    else artifacts[plain] = artifact;
+  }
+  artifacts.sort((a, b) => a.span.start - b.span.start);
 }
 
 function tokenAt(text: string, start: number, matched: string): Artifact {
