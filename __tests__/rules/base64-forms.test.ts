@@ -62,3 +62,32 @@ describe('base64-wrapped keys and tokens', () => {
     expect(gaps).toEqual([expect.objectContaining({ offset: 6, detail: expect.stringContaining('8 MiB decoding budget') })]);
   });
 });
+
+describe('base64 wrapped over lines', () => {
+  const wrap = (text: string, width: number, indent = '') => text.match(new RegExp(`.{1,${width}}`, 'g'))!.map((line) => `${indent}${line}`).join('\n');
+
+  it.each([
+    ['`base64` output, 76 columns', (b: string) => `${wrap(b, 76)}\n`, 1],
+    ['a YAML block scalar, 64 columns, indented', (b: string) => `signing:\n  key: |\n${wrap(b, 64, '    ')}\n`, 3],
+    ['CRLF lines, 76 columns', (b: string) => `${wrap(b, 76).replace(/\n/g, '\r\n')}\r\n`, 1],
+  ])('finds a base64-encoded PEM key in %s, over all its lines', async (_name, write, line) => {
+    const encoded = b64(pem());
+    const text = write(encoded);
+    const found = (await findingsIn(text, { path: 'deploy/key.b64' })).filter((f) => f.ruleId === 'private-key');
+    expect(found).toEqual([expect.objectContaining({ line, endLine: line + Math.ceil(encoded.length / (text.includes('    ') ? 64 : 76)) - 1, artifact: expect.objectContaining({ wrapped: 'base64', encoding: 'pkcs8' }) })]);
+  });
+
+  it('finds a PKCS#12 store base64-encoded at 76 columns', async () => {
+    const store = k.pkcs12Store(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey, 'changeit').toString('base64');
+    const found = await findingsIn(`keystore: |\n${wrap(store, 76, '  ')}\n`, { path: 'values.yaml' });
+    expect(found).toEqual([expect.objectContaining({ ruleId: 'private-key', severity: 'error', line: 2, artifact: expect.objectContaining({ encoding: 'pkcs12' }) })]);
+  });
+
+  it('does not join lines of different widths, and stays quiet on a wrapped certificate', async () => {
+    const encoded = b64(pem());
+    const ragged = `${encoded.slice(0, 76)}\n${encoded.slice(76, 140)}\n${encoded.slice(140)}\n`;
+    expect(await findingsIn(ragged)).toEqual([]);
+    const certificate = b64(k.certificate(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey));
+    expect(await findingsIn(`${wrap(certificate, 76)}\n`)).toEqual([]);
+  });
+});

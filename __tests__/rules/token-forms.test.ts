@@ -158,3 +158,25 @@ describe('tokens cut into joined string literals', () => {
     expect(await committed(`const a = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "not a token at all";\n`)).toEqual([]);
   });
 });
+
+describe('tokens wrapped over log lines', () => {
+  it.each([
+    ['at 80 columns, with no indent', 80, ''],
+    ['at 120 columns, the next lines indented', 120, '    '],
+  ])('finds a token a fixed-width logger wrapped %s, over all its lines', async (_name, width, indent) => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    const line = `2026-12-01 10:00:00 INFO auth: issued Bearer ${token}`;
+    const lines = line.match(new RegExp(`.{1,${width}}`, 'g'))!;
+    const text = `${lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n')}\n2026-12-01 10:00:01 INFO next request\n`;
+    const found = await committed(text, 'logs/app.log');
+    expect(found).toEqual([expect.objectContaining({ severity: 'error', line: 1, endLine: lines.length, artifact: expect.objectContaining({ alg: 'HS256' }) })]);
+  });
+
+  it('does not join a whole token to the line after it, nor a short line that was not wrapped', async () => {
+    const token = await hmac(randomBytes(32), goodClaims());
+    const whole = await committed(`token ${token}\nabc\n`, 'logs/app.log');
+    expect(whole).toEqual([expect.objectContaining({ line: 1, endLine: 1 })]);
+    const header = token.split('.')[0]!;
+    expect(await committed(`h ${header}\n${token.slice(header.length)}\n`, 'logs/app.log')).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Artifact } from '../types.js';
 import { append } from '../util/arrays.js';
-import { isBase64Code, runEnd } from './runs.js';
+import { isBase64Code, runEnd, wrappedRun } from './runs.js';
 import { anchor, type Detection, type Detector, type SearchGap } from './types.js';
 
 /**
@@ -47,9 +47,9 @@ export function detectEncoded(text: string, inner: (decoded: string, depth: numb
   const runs = new RegExp(RUN_START.source, 'g');
   for (let match = runs.exec(text); match; match = runs.exec(text)) {
     const start = match.index;
-    const end = paddedRunEnd(text, start);
+    // A run wrapped over lines (`base64` without -w0, a YAML block scalar) is decoded whole.
+    const { end, run } = wrappedRun(text, start, paddedRunEnd(text, start));
     runs.lastIndex = end;
-    const run = text.slice(start, end);
     // An `eyJ…` run followed by `.` and more is a compact token: the token detector's.
     if (text.charCodeAt(end) === 46 && isBase64Code(text.charCodeAt(end + 1))) continue;
     if (run.length > budget) {

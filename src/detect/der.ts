@@ -1,5 +1,5 @@
 import type { Artifact } from '../types.js';
-import { runEnd } from './runs.js';
+import { runEnd, wrappedRun } from './runs.js';
 import { anchor, type Detection, type Detector } from './types.js';
 
 /**
@@ -75,16 +75,17 @@ function detectDer(text: string): Detection {
   const runs = new RegExp(RUN_START.source, 'g');
   for (let match = runs.exec(text); match; match = runs.exec(text)) {
     const start = match.index;
-    let end = runEnd(text, start, true);
-    for (let pad = 0; pad < 2 && text.charCodeAt(end) === 61; pad++) end++;
+    let lineEnd = runEnd(text, start, true);
+    for (let pad = 0; pad < 2 && text.charCodeAt(lineEnd) === 61; pad++) lineEnd++;
+    // A structure wrapped over lines (`base64` without -w0, a YAML block scalar) is read whole.
+    const { end, run } = wrappedRun(text, start, lineEnd);
     runs.lastIndex = end;
-    if (end - start < MIN_RUN) continue;
-    const run = text.slice(start, end);
+    if (run.length < MIN_RUN) continue;
     const head = Buffer.from(run.slice(0, 24), 'base64');
     const shape = derShape(head);
     if (!shape) continue;
     // The whole structure must be there: a truncated example is no key.
-    if (shape.length !== undefined && Math.floor(((end - start) * 3) / 4) < shape.length) continue;
+    if (shape.length !== undefined && Math.floor((run.length * 3) / 4) < shape.length) continue;
     artifacts.push({ type: 'der', span: { start, end }, raw: run, label: DER_LABELS[shape.kind] });
   }
   return { artifacts };

@@ -43,6 +43,14 @@ export function detectTokens(text: string): Artifact[] {
   for (let match = TOKEN_START.exec(text); match; match = TOKEN_START.exec(text)) {
     const { matched, end } = tokenShapeAt(text, match.index);
     if (matched) artifacts.push(tokenAt(text, match.index, matched));
+    else {
+      const wrapped = wrappedToken(text, match.index);
+      if (wrapped) {
+        artifacts.push(wrapped);
+        TOKEN_START.lastIndex = wrapped.span.end;
+        continue;
+      }
+    }
     TOKEN_START.lastIndex = Math.max(end, match.index + 1);
   }
   joinTokens(text, artifacts);
@@ -63,6 +71,43 @@ export function detectTokens(text: string): Artifact[] {
   if (glued.length === 0) return artifacts;
   append(artifacts, glued);
   return artifacts.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Lines a wrapped token may run over, and how long a line must be to have been wrapped. */
+const MAX_WRAPPED_LINES = 4;
+const MIN_WRAP_WIDTH = 40;
+
+/**
+ * A token that a fixed-width logger or terminal wrapped over lines: one that is not whole
+ * where its line ends, followed through the next lines (their indentation skipped) while
+ * they go on with base64url and dots, as long as the line it was cut at is long enough to
+ * have been wrapped. Reported over all its lines, when the joined text is a token.
+ */
+function wrappedToken(text: string, start: number): Artifact | undefined {
+  let end = pieceEnd(text, start);
+  // The width the text was wrapped at: the first line's, which the token runs to the end of.
+  const width = end - (text.lastIndexOf('\n', start) + 1);
+  if (width < MIN_WRAP_WIDTH) return undefined;
+  let joined = text.slice(start, end);
+  let best: Artifact | undefined;
+  for (let line = 1; line < MAX_WRAPPED_LINES; line++) {
+    let at = end;
+    if (text.charCodeAt(at) === 13) at++;
+    if (text.charCodeAt(at) !== 10) break;
+    at++;
+    while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++;
+    const next = pieceEnd(text, at);
+    if (next === at) break;
+    joined += text.slice(at, next);
+    end = next;
+    const { matched } = tokenShapeAt(joined, 0);
+    if (!matched || matched.length !== joined.length) continue;
+    best = { ...tokenAt(joined, 0, matched), span: { start, end } };
+    // Whole, unless the line that holds its end was cut at the same width.
+    const cut = (text.charCodeAt(end) === 10 || text.charCodeAt(end) === 13) && end - text.lastIndexOf('\n', end - 1) - 1 >= width;
+    if (!cut) break;
+  }
+  return best;
 }
 
 /** A token that starts a string literal (or a line continued with `\`), to be followed through the strings joined to it. */
