@@ -78,7 +78,7 @@ describe('base64 wrapped over lines', () => {
   });
 
   it('finds a PKCS#12 store base64-encoded at 76 columns', async () => {
-    const store = k.pkcs12Store(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey, 'changeit').toString('base64');
+    const store = k.pkcs12Store(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey, 'changeit', ['-iter', '1']).toString('base64');
     const found = await findingsIn(`keystore: |\n${wrap(store, 76, '  ')}\n`, { path: 'values.yaml' });
     expect(found).toEqual([expect.objectContaining({ ruleId: 'private-key', severity: 'error', line: 2, artifact: expect.objectContaining({ encoding: 'pkcs12' }) })]);
   });

@@ -33,6 +33,8 @@ async function scanTree(files: Record<string, string | Buffer>, args: string[] =
 const rsa = () => k.keyPair({ type: 'rsa', bits: 2048 }).privateKey;
 const ec = () => k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey;
 const thumbprintOf = async (key: KeyObject) => (await describeKeyObject(key)).thumbprint;
+/** One key-derivation iteration: for the tests that are not about the cost of opening a store. */
+const FAST = ['-iter', '1'];
 const der = (key: KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1') => key.export({ format: 'der', type }) as Buffer;
 
 /** Every base64 line of a store or key that an output could leak, and the store itself. */
@@ -65,22 +67,22 @@ describe('PKCS#12 stores', () => {
   });
 
   it('reports a store whose password is not a well-known one as an encrypted key: a warning', async () => {
-    const { findings } = await scanTree({ 'deploy.pfx': k.pkcs12Store(ec(), randomBytes(12).toString('hex')) });
+    const { findings } = await scanTree({ 'deploy.pfx': k.pkcs12Store(ec(), randomBytes(12).toString('hex'), FAST) });
     expect(findings).toEqual([expect.objectContaining({ ruleId: 'private-key', severity: 'warning', artifact: expect.objectContaining({ encoding: 'pkcs12', encrypted: true, keyType: 'unknown' }) })]);
     expect(findings[0]!.message).toMatch(/^Key store whose contents cannot be seen without its password \(PKCS#12 key store.*An encrypted key store: its password is one more secret/);
   });
 
   it('judges the key inside an opened store: a 1024-bit RSA key is weak', async () => {
-    const { findings } = await scanTree({ 'old.p12': k.pkcs12Store(k.keyPair({ type: 'rsa', bits: 1024 }).privateKey, 'changeit') });
+    const { findings } = await scanTree({ 'old.p12': k.pkcs12Store(k.keyPair({ type: 'rsa', bits: 1024 }).privateKey, 'changeit', FAST) });
     expect(findings.map((f) => f.ruleId).sort()).toEqual(['private-key', 'weak-key']);
   });
 
   it('passes over a store that holds only certificates (a trust store)', async () => {
-    expect((await scanTree({ 'truststore.p12': k.pkcs12Store(ec(), 'changeit', ['-nokeys']) })).findings).toEqual([]);
+    expect((await scanTree({ 'truststore.p12': k.pkcs12Store(ec(), 'changeit', ['-nokeys', ...FAST]) })).findings).toEqual([]);
   });
 
   it('finds a store base64-encoded in a Kubernetes secret, at its line', async () => {
-    const store = k.pkcs12Store(ec(), 'changeit');
+    const store = k.pkcs12Store(ec(), 'changeit', FAST);
     const yaml = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ndata:\n  keystore.p12: ${store.toString('base64')}\n`;
     const found = await findingsIn(yaml, { path: 'k8s/secret.yaml' });
     expect(found).toEqual([expect.objectContaining({ ruleId: 'private-key', severity: 'error', line: 6, column: 17, artifact: expect.objectContaining({ encoding: 'pkcs12', keyType: 'EC' }) })]);
@@ -103,7 +105,7 @@ describe('PKCS#12 stores', () => {
   it('finds a store committed and then deleted, in history', async () => {
     const repo = gitRepo();
     try {
-      repo.commit('add the store', { 'src/main/resources/keystore.p12': k.pkcs12Store(rsa(), 'changeit') });
+      repo.commit('add the store', { 'src/main/resources/keystore.p12': k.pkcs12Store(rsa(), 'changeit', FAST) });
       repo.commit('remove it', { 'src/main/resources/keystore.p12': null });
       const run = cliIo(repo.dir);
       await runCli(['scan', '--history', '--format', 'json', '--fail-on', 'none'], run.handle);
