@@ -28,6 +28,9 @@ const FORMS: Array<[string, string, (j: Jwk) => string, number]> = [
   ['values wrapped over lines, as RFC 7520 prints them', 'vectors.txt', (j) => `{"kty":"EC","crv":"P-256",\n "x":"${j.x!.slice(0, 20)}\n     ${j.x!.slice(20)}",\n "y":"${j.y}",\n "d":"${j.d}"}\n`, 1],
   ['a Go raw string', 'key_test.go', (j) => `const key = \`{\n\t"kty": "EC",\n\t"crv": "P-256",\n\t"x": "${j.x}",\n\t"y": "${j.y}",\n\t"d": "${j.d}"\n}\`\n`, 1],
   ['a diff that adds it', 'fix.md', (j) => `\`\`\`diff\n@@ -1,2 +1,9 @@\n const keys = [\n${JSON.stringify(j, null, 2).split('\n').map((l) => `+${l}`).join('\n')}\n ];\n\`\`\`\n`, 4],
+  ['escaped JSON cut into Java literals joined with +', 'JwkTest.java', (j) => `String jwk = "${JSON.stringify(JSON.stringify(j)).slice(1, -1).match(/.{1,50}/g)!.join('" +\n    "')}";\n`, 1],
+  ["escaped JSON cut into Python's adjacent literals", 'test_jwk.py', (j) => `JWK = ("${JSON.stringify(JSON.stringify(j)).slice(1, -1).match(/.{1,50}/g)!.join('"\n       "')}")\n`, 1],
+  ['JSON cut into JavaScript single-quoted literals', 'jwk.test.js', (j) => `const jwk = '{"kty":"EC","crv":"P-256",' +\n  '"x":"${j.x}","y":"${j.y}",' +\n  '"d":"${j.d}"}';\n`, 1],
   ['a commented-out block', 'example_test.go', (j) => `// OUTPUT:\n${JSON.stringify(j, null, 2).split('\n').map((l) => `// ${l}`).join('\n')}\n`, 2],
 ];
 

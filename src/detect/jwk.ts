@@ -1,5 +1,7 @@
 import type { Artifact } from '../types.js';
-import { readMapLiteral, withoutLinePrefix } from './literal.js';
+import { readJoinedString, readMapLiteral, withoutLinePrefix } from './literal.js';
+
+const QUOTES = new Set(['"', "'", '`']);
 import { anchor, type Detector, type SearchGap } from './types.js';
 
 const KTY = /kty\\*["']?\s*[:=]/g;
@@ -55,16 +57,40 @@ export function detectJwk(text: string): JwkSearch {
     const end = matchingBrace(text, start);
     budget -= (end === -1 ? Math.min(text.length, start + OBJECT_WINDOW) : end) - start;
     if (end === -1) {
+      const joined = joinedJwk(text, start);
+      if (joined) {
+        artifacts.push({ type: 'jwk', span: { start, end: joined.stop }, raw: joined.raw, json: joined.json });
+        coveredUntil = joined.stop;
+        continue;
+      }
       if (member && start + OBJECT_WINDOW < text.length) gaps.push({ offset: match.index, detail: `a JWK object larger than the ${OBJECT_WINDOW >> 10} KiB search window` });
       continue;
     }
-    const raw = text.slice(start, end + 1);
-    const json = parseObjectLiteral(raw) ?? parseObjectLiteral(withoutLinePrefix(text.slice(text.lastIndexOf('\n', start) + 1, start), raw));
+    let raw = text.slice(start, end + 1);
+    let stop = end + 1;
+    let json = parseObjectLiteral(raw) ?? parseObjectLiteral(withoutLinePrefix(text.slice(text.lastIndexOf('\n', start) + 1, start), raw));
+    if (!json) {
+      const joined = joinedJwk(text, start);
+      if (joined) ({ json, raw, stop } = joined);
+    }
     if (!json || typeof json.kty !== 'string') continue;
-    artifacts.push({ type: 'jwk', span: { start, end: end + 1 }, raw, json });
-    coveredUntil = end + 1;
+    artifacts.push({ type: 'jwk', span: { start, end: stop }, raw, json });
+    coveredUntil = stop;
   }
   return { artifacts, gaps };
+}
+
+/**
+ * A JWK written as JSON inside a string literal and cut into literals joined in source
+ * (Java's and C#'s `"{\\"kty\\":…" +`, Python's adjacent literals): the literals read as one
+ * string, parsed. The joined literals are bounded by the object window.
+ */
+function joinedJwk(text: string, start: number): { json: Record<string, unknown>; raw: string; stop: number } | undefined {
+  if (!QUOTES.has(text[start - 1] ?? '')) return undefined;
+  const joined = readJoinedString(text.slice(0, Math.min(text.length, start + OBJECT_WINDOW)), start - 1);
+  if (!joined) return undefined;
+  const json = parseObjectLiteral(joined.value.trim());
+  return json && typeof json.kty === 'string' ? { json, raw: text.slice(start, joined.end), stop: joined.end } : undefined;
 }
 
 /**

@@ -185,6 +185,18 @@ function readStringValue(reader: Reader): string | undefined {
   return /^[A-Za-z0-9_\-+/=\s]+$/.test(value) && /\s/.test(value) ? value.replace(/\s+/g, '') : value;
 }
 
+/**
+ * The string literal that opens at `text[quoteAt]` together with the literals joined to
+ * it (`+`, `.`, adjacency): their content, escapes undone, and where the last one ends.
+ * How a JWK written as escaped JSON is cut over lines in Java, C#, Go or Python.
+ */
+export function readJoinedString(text: string, quoteAt: number): { value: string; end: number } | undefined {
+  const reader = new Reader(text);
+  reader.at = quoteAt;
+  const value = readStringValue(reader);
+  return value === undefined ? undefined : { value, end: reader.at };
+}
+
 /** The string members of the map literal that opens at `text[0]` (`{`, `[`, `array(`, `dict(`). */
 export function readMapLiteral(text: string): Record<string, string> | undefined {
   const reader = new Reader(text);
