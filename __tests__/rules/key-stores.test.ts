@@ -159,6 +159,14 @@ describe('Java key stores', () => {
     expect((await scanTree({ cacerts: store(`trusted${type}`), 'other-cacerts': store(`trusted${type}Unknown`) })).findings).toEqual([]);
   });
 
+  it('reports a store over the size it opens, unopened, saying why', async () => {
+    const jks = store('JKS');
+    // The real store's entries with 2 MiB of padding before its digest: the same shape, too large to open.
+    const large = Buffer.concat([jks.subarray(0, jks.length - 20), randomBytes(2 << 20), jks.subarray(jks.length - 20)]);
+    const { findings } = await scanTree({ 'large.jks': large });
+    expect(findings).toEqual([expect.objectContaining({ ruleId: 'private-key', severity: 'warning', message: expect.stringContaining('larger than the 1.0 MB a store is opened up to') })]);
+  });
+
   it('passes over a damaged store: its magic and nothing that parses', async () => {
     const jks = store('JKS');
     const damaged = Buffer.concat([jks.subarray(0, 16), Buffer.alloc(64, 0xff)]);

@@ -3,6 +3,7 @@ import forge from 'node-forge';
 import { ContentError } from '../errors.js';
 import { WireReader } from './wire.js';
 import { membersOf, oidOf, readAsn1 } from './asn1.js';
+import { formatSize } from '../util/format.js';
 
 /**
  * Key stores: PKCS#12 (`.p12`, `.pfx`) and Java's JKS and JCEKS. node:crypto reads
@@ -84,10 +85,15 @@ const PKCS7_SIGNED = '1.2.840.113549.1.7.2';
 /** What a key store holds, opened with a well-known password where one opens it. Throws ContentError for bytes that are not a store. */
 export function openKeyStore(der: Buffer): StoreContents {
   const magic = der.length >= 4 ? der.readUInt32BE(0) : 0;
-  if (magic === JKS_MAGIC) return openJavaStore(der, 'JKS');
-  if (magic === JCEKS_MAGIC) return openJavaStore(der, 'JCEKS');
-  return openPkcs12(der);
+  const format: StoreFormat = magic === JKS_MAGIC ? 'JKS' : magic === JCEKS_MAGIC ? 'JCEKS' : 'PKCS#12';
+  // Real stores are kilobytes; one of megabytes is not parsed (forge holds its whole tree), but still reported.
+  if (der.length > MAX_STORE_BYTES) return { format, secretKeys: 0, certificates: 0, untried: `it is ${formatSize(der.length)}, larger than the ${formatSize(MAX_STORE_BYTES)} a store is opened up to` };
+  if (format === 'PKCS#12') return openPkcs12(der);
+  return openJavaStore(der, format);
 }
+
+/** The largest store opened. */
+export const MAX_STORE_BYTES = 1 << 20;
 
 function parsePfx(der: Buffer): forge.asn1.Asn1 {
   const asn1 = readAsn1(der, { strict: false, whole: false });
