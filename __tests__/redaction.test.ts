@@ -19,7 +19,7 @@ const ed = k.keyPair({ type: 'ed25519' }, true).privateKey;
 const dsa = k.keyPair({ type: 'dsa', bits: 2048 }, true).privateKey;
 const octSecret = randomBytes(32);
 
-const files: Record<string, string> = {
+const files: Record<string, string | Buffer> = {
   'pem/pkcs1.pem': k.pkcs1(rsa),
   'pem/sec1.pem': k.sec1(ec),
   'pem/pkcs8.pem': k.pkcs8(ed),
@@ -35,6 +35,11 @@ const files: Record<string, string> = {
   'config/settings.json': JSON.stringify({ signing: { privateKey: k.pkcs8(ec) } }),
   'deploy/.env': `KEY="${k.pkcs8(rsa).trimEnd().replace(/\n/g, '\\n')}"\n`,
   'app.log': `2026-11-23 loaded ${JSON.stringify(k.jwk(ed))}\n`,
+  'deploy/bare.env': `PRIVATE_KEY=${(ec.export({ format: 'der', type: 'pkcs8' }) as Buffer).toString('base64')}\n`,
+  'k8s/keystore.yaml': `data:\n  keystore.p12: ${k.pkcs12Store(rsa, 'changeit', ['-iter', '1']).toString('base64')}\n`,
+  'certs/server.p12': k.pkcs12Store(ec, 'changeit', ['-iter', '1']),
+  'src/keys.py': `KEY = {\n    # signing\n${Object.entries(k.jwk(rsa)).map(([name, value]) => `    "${name}": "${value}",`).join('\n')}\n}\n`,
+  'jwk/akp.json': JSON.stringify({ kty: 'AKP', alg: 'ML-DSA-44', pub: randomBytes(1312).toString('base64url'), priv: randomBytes(32).toString('base64url') }),
 };
 
 const claimSecret = `hunter2-${randomBytes(6).toString('hex')}`;
@@ -52,7 +57,8 @@ files['logs/requests.log'] = `GET /api Authorization: Bearer ${tokens.logged}\nG
 /** Every 24-character window (stride 6) of every base64 run in the fixtures, and the private members in other encodings. */
 function needles(): string[] {
   const out = new Set<string>();
-  for (const text of Object.values(files)) {
+  for (const content of Object.values(files)) {
+    const text = Buffer.isBuffer(content) ? content.toString('base64') : content;
     for (const run of text.replace(/\\n/g, '\n').match(/[A-Za-z0-9+/_-]{40,}/g) ?? []) {
       for (let i = 0; i + 24 <= run.length; i += 6) out.add(run.slice(i, i + 24));
     }
