@@ -134,11 +134,13 @@ function pieceEnd(text: string, from: number): number {
  */
 function joinTokens(text: string, artifacts: Artifact[]): void {
   if (!/["'`]e[yw]/.test(text)) return;
+  let added = false;
   QUOTED_START.lastIndex = 0;
   for (let match = QUOTED_START.exec(text); match; match = QUOTED_START.exec(text)) {
     const start = match.index;
     const quote = text[start - 1]!;
-    let end = pieceEnd(text, start);
+    const firstEnd = pieceEnd(text, start);
+    let end = firstEnd;
     let joined = text.slice(start, end);
     let pieces = 1;
     for (; pieces < MAX_PIECES; pieces++) {
@@ -146,7 +148,7 @@ function joinTokens(text: string, artifacts: Artifact[]): void {
       // Inside the string, `\` at a line's end continues it on the next line (shell, Python).
       if (text[at] === '\\' && (text[at + 1] === '\n' || text[at + 1] === '\r')) {
         at += 2;
-        while (/[\s]/.test(text[at] ?? '')) at++;
+        while (/\s/.test(text[at] ?? '')) at++;
       } else {
         if (text[at] !== quote) break;
         at++;
@@ -168,15 +170,17 @@ function joinTokens(text: string, artifacts: Artifact[]): void {
     const { matched } = tokenShapeAt(joined, 0);
     if (!matched) continue;
     // The first piece must pass the reading pre-filter by itself, as the plain search's starts do.
-    const first = text.slice(start, pieceEnd(text, start));
+    const first = text.slice(start, firstEnd);
     if (!/^e..[A-Za-z0-9_-]{4,}\./.test(first) && first.length < 39) continue;
-    const token = tokenAt(joined, 0, matched);
-    const artifact: Artifact = { ...token, span: { start, end }, raw: token.raw };
+    const artifact: Artifact = { ...tokenAt(joined, 0, matched), span: { start, end } };
     const plain = artifacts.findIndex((a) => a.span.start === start);
-    if (plain === -1) artifacts.push(artifact);
-    else artifacts[plain] = artifact;
+    if (plain !== -1) artifacts[plain] = artifact;
+    else {
+      artifacts.push(artifact);
+      added = true;
+    }
   }
-  artifacts.sort((a, b) => a.span.start - b.span.start);
+  if (added) artifacts.sort((a, b) => a.span.start - b.span.start);
 }
 
 function tokenAt(text: string, start: number, matched: string): Artifact {

@@ -151,27 +151,22 @@ function readStringValue(reader: Reader): string | undefined {
     const before = reader.at;
     reader.space();
     const c = reader.peek();
-    if (c === '+' || c === '.') {
-      reader.at++;
-      reader.space();
-      const joined = reader.string();
-      // Joined to something that is not a string (a variable, a call): not a literal value.
-      if (joined === undefined) {
-        reader.at = start;
-        return undefined;
-      }
-      value += joined;
-    } else if (c === '"' || c === "'" || c === '`') {
-      const adjacent = reader.string();
-      if (adjacent === undefined) {
-        reader.at = start;
-        return undefined;
-      }
-      value += adjacent;
-    } else {
+    const joiner = c === '+' || c === '.';
+    if (!joiner && c !== '"' && c !== "'" && c !== '`') {
       reader.at = before;
       break;
     }
+    if (joiner) {
+      reader.at++;
+      reader.space();
+    }
+    const next = reader.string();
+    // Joined to something that is not a string (a variable, a call): not a literal value.
+    if (next === undefined) {
+      reader.at = start;
+      return undefined;
+    }
+    value += next;
   }
   if (parenthesised) {
     reader.space();
