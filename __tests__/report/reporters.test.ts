@@ -186,6 +186,17 @@ describe('annotations', () => {
     expect(notices.at(-1)).toEqual({ level: 'notice', title: 'jwt-guard more findings', message: expect.stringContaining('3 more findings are not shown') });
   });
 
+  it('gives the ten error slots to the most urgent rules first, not to the first file', () => {
+    // Twelve token-in-log errors on the first lines of one log (security severity 8.0), then 25 committed private keys (9.0).
+    const logged = Array.from({ length: 12 }, (_, i) => finding({ ruleId: 'token-in-log', file: 'build.log', line: i + 1, endLine: i + 1 }));
+    const keys = Array.from({ length: 25 }, (_, i) => finding({ file: `keys/k${String(i).padStart(2, '0')}.pem` }));
+    const errors = planAnnotations([...logged, ...keys]).filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(10);
+    expect(errors.every((a) => a.title === 'jwt-guard private-key')).toBe(true);
+    expect(errors.map((a) => a.file)).toEqual(keys.slice(0, 10).map((f) => f.file));
+    expect(RULES.find((r) => r.meta.id === 'private-key')!.meta.securitySeverity).toBeGreaterThan(RULES.find((r) => r.meta.id === 'token-in-log')!.meta.securitySeverity);
+  });
+
   it('carries file, lines and columns (columns only on one line), and no overflow note when all fit', () => {
     const plan = planAnnotations([finding(), finding({ line: 5, endLine: 5, column: 3, endColumn: 9 })]);
     expect(plan).toHaveLength(2);
