@@ -96,6 +96,8 @@ describe('the Action', () => {
       const run = runAction(repo.dir, {});
       expect(run.status).toBe(1);
       expect(run.stdout).toMatch(/^::error::jwt-guard: invalid policy:%0A {2}.*jwt-guard\.json:1:27: \/files\/maxFileSize: must be 'none', a number of bytes or a size such as '100MB'/m);
+      // and each problem annotated on the policy file, at its line and column
+      expect(run.stdout).toMatch(/^::error title=jwt-guard policy,file=\.github\/jwt-guard\.json,line=1,col=27::\/files\/maxFileSize: must be 'none'/m);
       expect(run.outputs).toEqual({});
     } finally {
       repo.cleanup();

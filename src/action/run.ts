@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isUserError } from '../errors.js';
+import path from 'node:path';
+import { isUserError, PolicyError } from '../errors.js';
 import { runMint } from './mint.js';
 import { planAnnotations } from '../report/annotations.js';
 import { renderJobSummary } from '../report/job-summary.js';
@@ -85,10 +86,25 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, worker
     if (!summary.passed) core.setFailed(failureLine(summary));
   } catch (error) {
     if (isUserError(error)) {
+      if (error instanceof PolicyError) annotatePolicy(core, env, error);
       core.setFailed(`jwt-guard: ${error.message}`);
     } else {
       core.setFailed(`jwt-guard: internal error: ${(error as Error)?.message ?? String(error)}`);
       core.debug((error as Error)?.stack ?? '');
     }
+  }
+}
+
+/**
+ * Each problem of a policy the scan refused, annotated on the policy file at its line and
+ * column (the failure message still lists them all). Problems of a built-in preset have
+ * no file to annotate.
+ */
+function annotatePolicy(core: ActionCore, env: NodeJS.ProcessEnv, error: PolicyError): void {
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  for (const problem of error.problems) {
+    if (problem.file.startsWith('<')) continue;
+    const file = path.isAbsolute(problem.file) ? path.relative(workspace, problem.file) : problem.file;
+    core.error(`${problem.pointer || '(document)'}: ${problem.message}`, { title: 'jwt-guard policy', file: file.split(path.sep).join('/'), startLine: problem.line, startColumn: problem.column });
   }
 }
