@@ -141,7 +141,7 @@ describe('tokens cut into joined string literals', () => {
     const text = write(pieces);
     const found = await committed(text, path);
     expect(found).toEqual([expect.objectContaining({ severity: 'error', line: text.slice(0, text.indexOf(pieces[0]!)).split('\n').length, artifact: expect.objectContaining({ alg: 'HS256' }) })]);
-    expect(found[0]!.endLine).toBe(text.slice(0, text.indexOf(pieces[pieces.length - 1]!)).split('\n').length);
+    expect(found[0]!.endLine).toBe(text.slice(0, text.lastIndexOf(pieces[pieces.length - 1]!)).split('\n').length);
     for (const piece of pieces.slice(1)) expect(found[0]!.message).not.toContain(piece);
   });
 

@@ -1,5 +1,5 @@
 import { RULES } from '../rules/index.js';
-import type { Finding, ScanResult, Severity } from '../types.js';
+import type { Finding, ScanResult, Severity, SuppressedFinding } from '../types.js';
 import { VERSION } from '../version.js';
 import { describeCommit } from './commit.js';
 import { jsonPieces } from './json-stream.js';
@@ -14,7 +14,16 @@ export function fileUri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
-function result(finding: Finding, ruleIndex: number) {
+/**
+ * How code scanning is told a result was accepted: `inSource` for an inline directive,
+ * `external` for the policy's ignore list and the baseline, with the reason given as the
+ * justification.
+ */
+function suppression(finding: SuppressedFinding) {
+  return { kind: finding.suppressedBy === 'inline' ? 'inSource' : 'external', status: 'accepted', ...(finding.reason ? { justification: finding.reason } : {}), properties: { by: finding.suppressedBy } };
+}
+
+function result(finding: Finding | SuppressedFinding, ruleIndex: number) {
   const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine };
   if (finding.endLine === finding.line) region.endColumn = finding.endColumn;
   return {
@@ -26,16 +35,23 @@ function result(finding: Finding, ruleIndex: number) {
     locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(finding.file), uriBaseId: '%SRCROOT%' }, region } }],
     partialFingerprints: { 'jwtGuard/v1': finding.fingerprint },
     properties: { artifact: finding.artifact, ...(finding.commit ? { commit: finding.commit } : {}) },
+    ...('suppressedBy' in finding ? { suppressions: [suppression(finding)] } : {}),
   };
 }
 
-/** SARIF 2.1.0 as GitHub code scanning accepts it: every rule with help and security-severity. */
-export function renderSarif(scan: Pick<ScanResult, 'findings'>): string {
+type SarifInput = Pick<ScanResult, 'findings'> & Partial<Pick<ScanResult, 'suppressed'>>;
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning accepts it: every rule with help and
+ * security-severity; findings accepted inline, by the policy or by the baseline are
+ * results with `suppressions`, as code scanning expects, rather than left out.
+ */
+export function renderSarif(scan: SarifInput): string {
   return [...sarifPieces(scan)].join('');
 }
 
 /** The SARIF log in pieces (see jsonPieces): one per result. */
-export function* sarifPieces(scan: Pick<ScanResult, 'findings'>): Generator<string> {
+export function* sarifPieces(scan: SarifInput): Generator<string> {
   const index = new Map(RULES.map((rule, i) => [rule.meta.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -60,7 +76,7 @@ export function* sarifPieces(scan: Pick<ScanResult, 'findings'>): Generator<stri
         },
         automationDetails: { id: 'jwt-guard/' },
         columnKind: 'utf16CodeUnits',
-        results: scan.findings.map((f) => result(f, index.get(f.ruleId) ?? -1)),
+        results: [...scan.findings, ...(scan.suppressed ?? [])].map((f) => result(f, index.get(f.ruleId) ?? -1)),
       },
     ],
   };
