@@ -42,6 +42,22 @@ describe('jwt-guard check', () => {
     }
   });
 
+  it('places a refused token in SARIF at a logical location, the input that carried it, not at a file that does not exist', async () => {
+    const good = await es256();
+    const expired = await es256(goodClaims({ iat: NOW - 7200, exp: NOW - 3600 }));
+    const repo = tempTree(files, { git: true });
+    try {
+      const run = io(repo.dir);
+      expect(await runCli(['check', '--format', 'sarif', good, expired], run.handle)).toBe(1);
+      const [result] = JSON.parse(run.out()).runs[0].results;
+      expect(result).toMatchObject({ ruleId: 'token-expired', locations: [{ logicalLocations: [{ name: 'token 2', fullyQualifiedName: 'check:token 2', kind: 'value' }] }] });
+      expect(result.locations[0].physicalLocation).toBeUndefined();
+      expect(run.out()).not.toContain('%3Ctoken');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('checks HS tokens with the secret from JWT_GUARD_HMAC_SECRET', async () => {
     const { hmac } = await import('../helpers/tokens.js');
     const secret = 'a-long-random-secret-for-this-test-only-9f8e7d6c';

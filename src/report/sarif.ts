@@ -23,6 +23,19 @@ function suppression(finding: SuppressedFinding) {
   return { kind: finding.suppressedBy === 'inline' ? 'inSource' : 'external', status: 'accepted', ...(finding.reason ? { justification: finding.reason } : {}), properties: { by: finding.suppressedBy } };
 }
 
+/**
+ * Where a result is: a file of the repository, or, for a token handed to `check` (an
+ * input, not a file), a logical location named after the input that carried it, so
+ * that no result points at a file that does not exist.
+ */
+function location(finding: Finding, region: Record<string, number>) {
+  if (finding.unitKind === 'input') {
+    const input = finding.file.replace(/^<|>$/g, ''); // `<token 2>`: the second token given
+    return { logicalLocations: [{ name: input, fullyQualifiedName: `check:${input}`, kind: 'value' }] };
+  }
+  return { physicalLocation: { artifactLocation: { uri: fileUri(finding.file), uriBaseId: '%SRCROOT%' }, region } };
+}
+
 function result(finding: Finding | SuppressedFinding, ruleIndex: number) {
   const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine };
   if (finding.endLine === finding.line) region.endColumn = finding.endColumn;
@@ -32,7 +45,7 @@ function result(finding: Finding | SuppressedFinding, ruleIndex: number) {
     level: LEVEL[finding.severity],
     // A finding from history names its commit in the message too: code scanning shows the message, not the properties.
     message: { text: finding.commit ? `${finding.message} (${describeCommit(finding.commit, finding.file)})` : finding.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(finding.file), uriBaseId: '%SRCROOT%' }, region } }],
+    locations: [location(finding, region)],
     partialFingerprints: { 'jwtGuard/v1': finding.fingerprint },
     properties: { artifact: finding.artifact, ...(finding.commit ? { commit: finding.commit } : {}) },
     ...('suppressedBy' in finding ? { suppressions: [suppression(finding)] } : {}),
