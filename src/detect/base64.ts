@@ -1,6 +1,6 @@
 import type { Artifact } from '../types.js';
 import { append } from '../util/arrays.js';
-import { isBase64Code, runEnd, wrappedRun } from './runs.js';
+import { isBase64Code, paddedRunEnd, wrappedRun } from './runs.js';
 import { anchor, type Detection, type Detector, type SearchGap } from './types.js';
 
 /**
@@ -14,13 +14,6 @@ import { anchor, type Detection, type Detector, type SearchGap } from './types.j
  * decoding is bounded per text (past it, a gap says so).
  */
 const RUN_START = /(?<![A-Za-z0-9+/_-])(?:LS0tLS1CRUdJTi|ZXlK|ZXdv|ZXlB|eyJ|ewo|eyA)(?=[A-Za-z0-9+/_-]{36})/g;
-
-/** Where the base64 run from `start` ends, with up to two `=` of padding. */
-function paddedRunEnd(text: string, start: number): number {
-  let end = runEnd(text, start, true);
-  for (let pad = 0; pad < 2 && text.charCodeAt(end) === 61; pad++) end++;
-  return end;
-}
 
 /** Characters decoded per text, over all runs and levels. */
 export const BASE64_BUDGET = 8 << 20;

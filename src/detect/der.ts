@@ -1,5 +1,5 @@
 import type { Artifact } from '../types.js';
-import { runEnd, wrappedRun } from './runs.js';
+import { paddedRunEnd, wrappedRun } from './runs.js';
 import { anchor, type Detection, type Detector } from './types.js';
 
 /**
@@ -75,10 +75,8 @@ function detectDer(text: string): Detection {
   const runs = new RegExp(RUN_START.source, 'g');
   for (let match = runs.exec(text); match; match = runs.exec(text)) {
     const start = match.index;
-    let lineEnd = runEnd(text, start, true);
-    for (let pad = 0; pad < 2 && text.charCodeAt(lineEnd) === 61; pad++) lineEnd++;
     // A structure wrapped over lines (`base64` without -w0, a YAML block scalar) is read whole.
-    const { end, run } = wrappedRun(text, start, lineEnd);
+    const { end, run } = wrappedRun(text, start, paddedRunEnd(text, start));
     runs.lastIndex = end;
     if (run.length < MIN_RUN) continue;
     const head = Buffer.from(run.slice(0, 24), 'base64');

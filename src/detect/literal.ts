@@ -138,15 +138,17 @@ function readSeparator(reader: Reader): boolean {
 function readStringValue(reader: Reader): string | undefined {
   const parenthesised = reader.peek() === '(';
   const start = reader.at;
+  // Not a literal value after all: the reader goes back to where it was.
+  const none = () => {
+    reader.at = start;
+    return undefined;
+  };
   if (parenthesised) {
     reader.at++;
     reader.space();
   }
   let value = reader.string();
-  if (value === undefined) {
-    reader.at = start;
-    return undefined;
-  }
+  if (value === undefined) return none();
   for (;;) {
     const before = reader.at;
     reader.space();
@@ -162,18 +164,12 @@ function readStringValue(reader: Reader): string | undefined {
     }
     const next = reader.string();
     // Joined to something that is not a string (a variable, a call): not a literal value.
-    if (next === undefined) {
-      reader.at = start;
-      return undefined;
-    }
+    if (next === undefined) return none();
     value += next;
   }
   if (parenthesised) {
     reader.space();
-    if (reader.peek() !== ')') {
-      reader.at = start;
-      return undefined;
-    }
+    if (reader.peek() !== ')') return none();
     reader.at++;
   }
   // A value wrapped over lines in a raw string or text block: base64url with white space in it.

@@ -16,6 +16,13 @@ export function runEnd(text: string, from: number, standard = false): number {
   return end;
 }
 
+/** Where the standard-alphabet base64 run from `from` ends, with up to two `=` of padding. */
+export function paddedRunEnd(text: string, from: number): number {
+  let end = runEnd(text, from, true);
+  for (let pad = 0; pad < 2 && text.charCodeAt(end) === 61; pad++) end++;
+  return end;
+}
+
 /** Line widths base64 is wrapped at: PEM's and OpenSSL's 64, MIME's and `base64`'s 76, and the 60 and 72 other tools use. */
 const WRAP_WIDTHS: ReadonlySet<number> = new Set([60, 64, 72, 76]);
 
@@ -37,14 +44,12 @@ export function wrappedRun(text: string, start: number, end: number): { end: num
     if (text.charCodeAt(next) !== 10) break;
     next++;
     while (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 9) next++;
-    const lineEnd = runEnd(text, next, true);
-    let padded = lineEnd;
-    for (let pad = 0; pad < 2 && text.charCodeAt(padded) === 61; pad++) padded++;
+    const padded = paddedRunEnd(text, next);
     const length = padded - next;
     if (length === 0 || length > width) break;
     run += text.slice(next, padded);
     at = padded;
-    if (length < width || padded > lineEnd) break; // the last line: shorter, or padded
+    if (length < width || text.charCodeAt(padded - 1) === 61) break; // the last line: shorter, or padded
   }
   return { end: at, run };
 }
