@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isPrivateKeyLabel } from '../detect/pem.js';
+import { DER_ENCODINGS, derKindOf } from '../detect/der.js';
 import type { Artifact, Facts, KeyEncoding } from '../types.js';
 
 const ARMOR_ENCODINGS: Record<string, KeyEncoding> = {
@@ -10,8 +11,6 @@ const ARMOR_ENCODINGS: Record<string, KeyEncoding> = {
   'OPENSSH PRIVATE KEY': 'openssh',
   'PGP PRIVATE KEY BLOCK': 'pgp',
 };
-
-const DER_ENCODINGS: Record<string, KeyEncoding> = { PKCS8: 'pkcs8-der', PKCS1: 'pkcs1-der', SEC1: 'sec1-der', PKCS12: 'pkcs12', JKS: 'jks', JCEKS: 'jceks' };
 
 /**
  * What is known of an artifact without analysing it: used when its analysis threw (a bug
@@ -46,6 +45,6 @@ export function fallbackFacts(artifact: Artifact): Facts | undefined {
       return undefined;
     case 'der':
       // A key store not opened, or a key not read: still what its shape says it is.
-      return key(DER_ENCODINGS[artifact.label ?? ''] ?? 'pkcs8-der');
+      return key(DER_ENCODINGS[derKindOf(artifact) ?? 'pkcs8']);
   }
 }

@@ -7,7 +7,7 @@ import { parsePgpSecretKey } from './pgp.js';
 import { WireReader } from './wire.js';
 import { openKeyStore } from './keystore.js';
 import { akpSizesMatch, postQuantumAlgorithm } from './post-quantum.js';
-import { DER_KINDS } from '../detect/der.js';
+import { DER_ENCODINGS, derKindOf } from '../detect/der.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -194,8 +194,6 @@ function postQuantumKey(der: Buffer, encoding: KeyEncoding): KeyFacts | undefine
   return { kind: 'key', private: true, keyType: algorithm, ...postQuantumType(algorithm), encrypted: false, encoding, confirmed: true, digest: sha256(der), unreadable: `recognised by its algorithm identifier: this runtime (Node ${process.versions.node}) does not read ${algorithm} keys` };
 }
 
-const DER_ENCODINGS = { pkcs8: 'pkcs8-der', pkcs1: 'pkcs1-der', sec1: 'sec1-der' } as const;
-const STORE_ENCODINGS = { 'PKCS#12': 'pkcs12', JKS: 'jks', JCEKS: 'jceks' } as const;
 
 /**
  * DER without PEM armour, from a binary file or a base64 run: a private key read by
@@ -203,11 +201,11 @@ const STORE_ENCODINGS = { 'PKCS#12': 'pkcs12', JKS: 'jks', JCEKS: 'jceks' } as c
  * is a post-quantum PKCS#8), or a key store, opened where a well-known password opens it.
  */
 async function analyzeDer(artifact: Artifact): Promise<KeyFacts | undefined> {
-  const kind = DER_KINDS[artifact.label ?? ''];
-  const der = Buffer.from(artifact.normalized ?? artifact.raw, 'base64');
+  const kind = derKindOf(artifact);
   if (kind === undefined) return undefined;
-  if (kind === 'pkcs12' || kind === 'jks' || kind === 'jceks') return analyzeStore(der);
+  const der = Buffer.from(artifact.normalized ?? artifact.raw, 'base64');
   const encoding = DER_ENCODINGS[kind];
+  if (kind === 'pkcs12' || kind === 'jks' || kind === 'jceks') return analyzeStore(der, encoding);
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: der, format: 'der', type: kind });
@@ -224,7 +222,7 @@ async function analyzeDer(artifact: Artifact): Promise<KeyFacts | undefined> {
  * is an encrypted key. The key's type, size and thumbprint come from the first private key
  * (PKCS#12, once opened) or from its certificate (JKS and JCEKS keep them readable).
  */
-async function analyzeStore(der: Buffer): Promise<KeyFacts | undefined> {
+async function analyzeStore(der: Buffer, encoding: KeyEncoding): Promise<KeyFacts | undefined> {
   const { key, subject, format, ...store } = openKeyStore(der);
   const opened = store.password !== undefined;
   const known = store.privateKeys !== undefined || opened;
@@ -235,7 +233,7 @@ async function analyzeStore(der: Buffer): Promise<KeyFacts | undefined> {
     private: true,
     ...facts,
     encrypted: !opened,
-    encoding: STORE_ENCODINGS[format],
+    encoding,
     confirmed: true,
     digest: facts.thumbprint ?? sha256(der),
     store: { format, ...store },

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'n
 import forge from 'node-forge';
 import { ContentError } from '../errors.js';
 import { WireReader } from './wire.js';
+import { JCEKS_MAGIC, JKS_MAGIC } from '../detect/der.js';
 import { membersOf, oidOf, readAsn1 } from './asn1.js';
 import { formatSize } from '../util/format.js';
 
@@ -77,8 +78,6 @@ const meteredPkcs12Kdf: Pkcs12Kdf = (password, salt, id, iterations, length, md)
 kdfs.pkcs12.generateKey = meteredPkcs12Kdf;
 kdfs.pki.pbe.generatePkcs12Key = meteredPkcs12Kdf;
 
-const JKS_MAGIC = 0xfeedfeed;
-const JCEKS_MAGIC = 0xcececece;
 const PKCS7_DATA = '1.2.840.113549.1.7.1';
 const PKCS7_SIGNED = '1.2.840.113549.1.7.2';
 

@@ -1,4 +1,4 @@
-import type { Artifact } from '../types.js';
+import type { Artifact, KeyEncoding } from '../types.js';
 import { paddedRunEnd, wrappedRun } from './runs.js';
 import { anchor, type Detection, type Detector } from './types.js';
 
@@ -13,7 +13,20 @@ export type DerKind = 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs12' | 'jks' | 'jceks';
 
 /** The labels artifacts carry, by kind. */
 export const DER_LABELS: Readonly<Record<DerKind, string>> = { pkcs8: 'PKCS8', pkcs1: 'PKCS1', sec1: 'SEC1', pkcs12: 'PKCS12', jks: 'JKS', jceks: 'JCEKS' };
-export const DER_KINDS: Readonly<Record<string, DerKind>> = Object.fromEntries(Object.entries(DER_LABELS).map(([kind, label]) => [label, kind as DerKind]));
+const DER_KINDS: Readonly<Record<string, DerKind>> = Object.fromEntries(Object.entries(DER_LABELS).map(([kind, label]) => [label, kind as DerKind]));
+
+/** The structure a `der` artifact's label names. */
+export const derKindOf = (artifact: Artifact): DerKind | undefined => (artifact.type === 'der' ? DER_KINDS[artifact.label ?? ''] : undefined);
+
+/** The key stores among the structures. */
+export const STORE_KINDS: ReadonlySet<DerKind> = new Set(['pkcs12', 'jks', 'jceks']);
+
+/** How each structure is named in a key's facts. */
+export const DER_ENCODINGS: Readonly<Record<DerKind, KeyEncoding>> = { pkcs8: 'pkcs8-der', pkcs1: 'pkcs1-der', sec1: 'sec1-der', pkcs12: 'pkcs12', jks: 'jks', jceks: 'jceks' };
+
+/** The first four bytes of a Java KeyStore and of a JCEKS store. */
+export const JKS_MAGIC = 0xfeedfeed;
+export const JCEKS_MAGIC = 0xcececece;
 
 /** Bytes of a structure's start that classify it. */
 export const DER_HEAD = 12;
@@ -29,9 +42,9 @@ export const DER_HEAD = 12;
 export function derShape(bytes: Buffer): { kind: DerKind; length?: number } | undefined {
   if (bytes.length < 8) return undefined;
   const magic = bytes.readUInt32BE(0);
-  if (magic === 0xfeedfeed || magic === 0xcececece) {
+  if (magic === JKS_MAGIC || magic === JCEKS_MAGIC) {
     const version = bytes.readUInt32BE(4);
-    return version === 1 || version === 2 ? { kind: magic === 0xfeedfeed ? 'jks' : 'jceks' } : undefined;
+    return version === 1 || version === 2 ? { kind: magic === JKS_MAGIC ? 'jks' : 'jceks' } : undefined;
   }
   if (bytes[0] !== 0x30) return undefined;
   const first = bytes[1]!;

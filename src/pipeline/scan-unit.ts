@@ -7,6 +7,7 @@ import type { TrustedKeys } from '../analyze/trusted.js';
 import type { FixtureJudge } from '../analyze/production.js';
 import { ScanBudget, type FileBudget, type WorkKind } from './budget.js';
 import { detect } from '../detect/index.js';
+import { derKindOf, STORE_KINDS } from '../detect/der.js';
 import { errorKind } from '../errors.js';
 import { fingerprint } from '../fingerprint.js';
 import type { Policy } from '../policy/types.js';
@@ -27,7 +28,8 @@ export async function analyzeArtifact(artifact: Artifact): Promise<Facts | undef
 /** The kind of budgeted work analysing an artifact is: keys are read by node:crypto, symmetric JWKs also stretched for their digest; tokens are cheap. */
 function workOf(artifact: Artifact): WorkKind | undefined {
   if (artifact.type === 'jwt' || artifact.type === 'jwe') return undefined;
-  if (artifact.type === 'der' && (artifact.label === 'PKCS12' || artifact.label === 'JKS' || artifact.label === 'JCEKS')) return 'key-store';
+  const der = derKindOf(artifact);
+  if (der && STORE_KINDS.has(der)) return 'key-store';
   return artifact.type === 'jwk' && artifact.json?.kty === 'oct' ? 'symmetric-key' : 'key';
 }
 

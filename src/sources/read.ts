@@ -78,8 +78,8 @@ const BINARY_SNIFF = 8000;
  */
 export function isKeyMaterial(head: Buffer, size: number): boolean {
   const shape = derShape(head.subarray(0, DER_HEAD));
-  if (!shape) return false;
-  return shape.length === undefined ? shape.kind !== 'pkcs8' && shape.kind !== 'pkcs1' && shape.kind !== 'sec1' : shape.length === size;
+  // Only the stores come without a length (derShape requires one of a key).
+  return shape !== undefined && (shape.length === undefined || shape.length === size);
 }
 
 /** Text with an anchor is decoded in chunks of up to this size. */
