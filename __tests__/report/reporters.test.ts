@@ -166,7 +166,7 @@ describe('findings grouped per key or token', () => {
   it('the job summary has one row per token, with every rule id and fingerprint in it', async () => {
     const { token, r } = await scanned();
     const md = renderJobSummary(r, summarize(r, 'error'));
-    const rows = md.split('\n').filter((l) => l.startsWith('| 🔴'));
+    const rows = md.split('\n').filter((l) => l.startsWith('| 🔴 error |'));
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('`committed-token`<br>`weak-secret`<br>');
     expect(rows[0]).toContain('test/TokenTest.js:1');
@@ -256,5 +256,79 @@ describe('job summary', () => {
   it('passes with a clean scan', () => {
     const r = result([]);
     expect(renderJobSummary(r, summarize(r, 'error'))).toContain('✅ No findings');
+  });
+
+  /** 140 findings as the issue met them: 100 tokens in one log, 25 committed private keys, 15 tokens lacking claims in a test file. */
+  const busy = () => {
+    const fp = (i: number) => i.toString(16).padStart(32, '0');
+    const logged = Array.from({ length: 100 }, (_, i) => finding({ ruleId: 'token-in-log', file: 'logs/build.log', unitKind: 'log', line: i + 1, endLine: i + 1, subject: `JWT ${i}`, digest: `t${i}`, message: `JWT ${i} is in a log`, fingerprint: fp(i) }));
+    const keys = Array.from({ length: 25 }, (_, i) => finding({ file: `keys/k${String(i).padStart(2, '0')}.pem`, line: 1, digest: `k${i}`, fingerprint: fp(1000 + i) }));
+    const claims = Array.from({ length: 15 }, (_, i) => finding({ ruleId: 'missing-claim', severity: 'warning', file: 'test/t.js', line: i + 1, endLine: i + 1, message: `JWT (iss https://evil.example/x) lacks aud`, fingerprint: fp(2000 + i) }));
+    return result([...logged, ...keys, ...claims]);
+  };
+  const links = { serverUrl: 'https://github.com', repository: 'o/r', sha: 'b'.repeat(40) };
+
+  it('rolls up per rule and severity, the most severe rule first, with how many fail', () => {
+    const r = busy();
+    const md = renderJobSummary(r, summarize(r, 'error'), undefined, links);
+    const totals = md.split('\n').filter((l) => /^\| \S+ (error|warning|note) `/.test(l));
+    expect(totals).toEqual(['| 🔴 error `private-key` | 25 errors | 25 |', '| 🔴 error `token-in-log` | 100 errors | 100 |', '| 🟠 warning `missing-claim` | 15 warnings | 0 |']);
+    expect(md).toContain("| Rule | Findings | At or above 'error' |");
+  });
+
+  it('shows the ten most severe first, linked to their lines at the commit checked out, and folds the rest by rule', () => {
+    const r = busy();
+    const md = renderJobSummary(r, summarize(r, 'error'), undefined, links);
+    const [first, ...folded] = md.split('<details>');
+    const rest = folded.join('<details>');
+    const topRows = first!.split('\n').filter((l) => l.startsWith('| 🔴 error |'));
+    expect(topRows).toHaveLength(10);
+    // ten committed private keys (security severity 9.0), not the first ten lines of the log (8.0)
+    for (const row of topRows) expect(row).toMatch(/\| \[keys\/k\d\d\.pem:1\]\(https:\/\/github\.com\/o\/r\/blob\/b{40}\/keys\/k\d\d\.pem#L1\) \|/);
+    expect(md).toContain('<details><summary>🔴 error <code>private-key</code>: 15 more keys and tokens (15 findings)</summary>');
+    expect(md).toContain('<details><summary>🔴 error <code>token-in-log</code>: 100 more keys and tokens (100 findings)</summary>');
+    expect(md).toContain('<details><summary>🟠 warning <code>missing-claim</code>: 15 more keys and tokens (15 findings)</summary>');
+    expect(md.split('<details>')).toHaveLength(4);
+    expect(md.split('</details>')).toHaveLength(4);
+    // a log is not a file of the commit: no link
+    expect(rest).toContain('| logs/build.log:1 |');
+    expect(md).not.toMatch(/blob\/b{40}\/logs/);
+    // every finding is somewhere: 140 fingerprints
+    for (const f of r.findings) expect(md).toContain(f.fingerprint);
+    expect(md).not.toContain('more findings that do not fit');
+  });
+
+  it('says what to do next, naming the commands and policy keys', () => {
+    const r = busy();
+    const md = renderJobSummary(r, summarize(r, 'error'));
+    const next = md.slice(md.indexOf('### What to do next'));
+    expect(next).toMatch(/^- Rotate every key and token/m);
+    expect(next).toContain('`# jwt-guard-ignore-next-line RULE -- REASON`');
+    expect(next).toContain('`jwt-guard init --baseline`');
+    expect(next).toContain('`files.fixtures`');
+    // fixtures only: nothing to rotate
+    const fixtures = result([finding({ severity: 'note', fixture: true })]);
+    expect(renderJobSummary(fixtures, summarize(fixtures, 'error'))).not.toContain('Rotate every');
+  });
+
+  it('never renders a value taken from a token as a link', () => {
+    const r = busy();
+    const md = renderJobSummary(r, summarize(r, 'error'), undefined, links);
+    expect(md).toContain('iss https:\u200b//evil.example/x');
+    expect(md).not.toContain('https://evil');
+    const mail = result([finding({ message: 'JWT (sub admin@example.com, see www.example.com)' })]);
+    const text = renderJobSummary(mail, summarize(mail, 'error'));
+    expect(text).not.toMatch(/admin@example|www\.example/);
+  });
+
+  it('keeps a large scan under the budget, closing every section it opens, and counts what it left out', () => {
+    const r = result(Array.from({ length: 20_000 }, (_, i) => finding({ ruleId: i % 2 ? 'token-in-log' : 'private-key', line: i + 1, digest: `d${i}`, message: 'm'.repeat(300) })));
+    const md = renderJobSummary(r, summarize(r, 'error'));
+    expect(Buffer.byteLength(md)).toBeLessThan(1024 * 1024);
+    expect(md.split('<details>').length).toBe(md.split('</details>').length);
+    const left = Number(/… and (\d+) more findings/.exec(md)?.[1]);
+    const rows = md.split('\n').filter((l) => l.startsWith('| 🔴 error |')).length;
+    expect(rows + left).toBe(20_000);
+    expect(md).toContain('### What to do next');
   });
 });

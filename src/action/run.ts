@@ -72,7 +72,7 @@ export async function runAction(core: ActionCore, env: NodeJS.ProcessEnv, worker
       core[level](message, properties);
     }
     if (env.GITHUB_STEP_SUMMARY) {
-      await core.summary.addRaw(renderJobSummary(result, summary, undefined, env.GITHUB_REPOSITORY ? { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY } : undefined)).write();
+      await core.summary.addRaw(renderJobSummary(result, summary, undefined, env.GITHUB_REPOSITORY ? { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, ...(env.GITHUB_SHA ? { sha: env.GITHUB_SHA } : {}) } : undefined)).write();
     } else {
       core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
     }

@@ -12,7 +12,7 @@ import { INPUT_LIMITS, readRegularFile } from '../util/read-file.js';
 export interface CliIo {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(text: string): unknown };
   /** Standard input, as a stream: read once, by one command. */
   stdin(): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;

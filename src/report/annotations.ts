@@ -1,4 +1,4 @@
-import { RULES_BY_ID } from '../rules/index.js';
+import { byUrgency } from './groups.js';
 import type { Finding, Severity } from '../types.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -18,18 +18,6 @@ const LEVEL: Record<Severity, AnnotationLevel> = { error: 'error', warning: 'war
 
 /** GitHub shows at most this many annotations of each level per step. */
 export const ANNOTATIONS_PER_LEVEL = 10;
-
-/** A rule's security severity (SARIF's `security-severity`, 0 to 10): what makes one finding more urgent than another of the same level. */
-const securitySeverity = (finding: Finding) => RULES_BY_ID.get(finding.ruleId)?.meta.securitySeverity ?? 0;
-
-/**
- * The order annotations are chosen in, within a level: the rule's security severity (a
- * committed private key, 9.0, before a token in a log, 8.0), then the rule, then the path
- * and the line, so that ten slots go to what matters most, not to the first file.
- */
-function byUrgency(a: Finding, b: Finding): number {
-  return securitySeverity(b) - securitySeverity(a) || a.ruleId.localeCompare(b.ruleId) || a.file.localeCompare(b.file) || a.line - b.line;
-}
 
 /**
  * Chooses the annotations to show: at most ten per level, the most urgent of each first

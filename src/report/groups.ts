@@ -1,3 +1,4 @@
+import { RULES_BY_ID } from '../rules/index.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
 
 /**
@@ -45,4 +46,23 @@ function problemOf(finding: Finding): string {
 /** How many distinct keys and tokens the findings are about (a secret in two files is one). */
 export function countSecrets(findings: readonly Finding[]): number {
   return new Set(findings.filter((f) => f.subject !== undefined).map((f) => f.digest ?? f.fingerprint)).size;
+}
+
+/** A rule's security severity (SARIF's `security-severity`, 0 to 10): what makes one finding more urgent than another of the same level. */
+export const securitySeverity = (ruleId: string): number => RULES_BY_ID.get(ruleId)?.meta.securitySeverity ?? 0;
+
+/**
+ * The order findings are shown in where space is short (annotations, the job summary's
+ * first table): severity, then the rule's security severity (a committed private key,
+ * 9.0, before a token in a log, 8.0), then the rule, the path and the line, so that the
+ * first places go to what matters most, not to the first file.
+ */
+export function byUrgency(a: Pick<Finding, 'severity' | 'ruleId' | 'file' | 'line'>, b: Pick<Finding, 'severity' | 'ruleId' | 'file' | 'line'>): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    securitySeverity(b.ruleId) - securitySeverity(a.ruleId) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.file.localeCompare(b.file) ||
+    a.line - b.line
+  );
 }

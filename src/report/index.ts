@@ -6,11 +6,9 @@ import type { Policy } from '../policy/types.js';
 import { jsonReportPieces } from './json.js';
 import { safeJson } from './safe.js';
 import { sarifPieces } from './sarif.js';
-import { renderText } from './text.js';
+import { renderText, type TextOptions } from './text.js';
 
-export interface ReportOptions {
-  colour: boolean;
-}
+export type ReportOptions = TextOptions;
 
 /**
  * One reporter per format, behind one interface: how a scan's outcome and a check's

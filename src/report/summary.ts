@@ -1,6 +1,6 @@
 import { formatSize, plural } from '../util/format.js';
 import { SEVERITY_RANK, type Finding, type ScanResult, type Severity, type SuppressionKind } from '../types.js';
-import { countSecrets } from './groups.js';
+import { byUrgency, countSecrets, securitySeverity } from './groups.js';
 
 export type FailOn = Severity | 'none';
 
@@ -79,6 +79,7 @@ export function suppressedLine(summary: Summary): string {
 /** The one-line reason for a failed run. */
 export function failureLine(summary: Summary): string {
   const rules = Object.entries(summary.failingByRule)
+    .sort(([a], [b]) => securitySeverity(b) - securitySeverity(a) || a.localeCompare(b))
     .map(([rule, n]) => `${n} ${rule}`)
     .join(', ');
   return `jwt-guard found ${plural(summary.failing, 'finding')} at or above '${summary.failOn}' (${rules})`;
@@ -87,4 +88,83 @@ export function failureLine(summary: Summary): string {
 /** "12 files scanned (4.0 KB) in 0.03 s" */
 export function scannedLine(summary: Summary): string {
   return `${plural(summary.filesScanned, 'file')} scanned (${formatSize(summary.bytesScanned)}) in ${(summary.durationMs / 1000).toFixed(2)} s`;
+}
+
+/** One rule's share of a scan: how many findings at each severity, and how many fail it. */
+export interface RuleTotal {
+  ruleId: string;
+  /** The most severe of its findings. */
+  severity: Severity;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  failing: number;
+}
+
+/** Totals per rule, the most severe rule first (severity, then the rule's security severity, as annotations are ranked). */
+export function ruleTotals(findings: readonly Finding[], failOn: FailOn): RuleTotal[] {
+  const totals = new Map<string, RuleTotal>();
+  for (const f of findings) {
+    let total = totals.get(f.ruleId);
+    if (!total) totals.set(f.ruleId, (total = { ruleId: f.ruleId, severity: f.severity, findings: 0, bySeverity: { error: 0, warning: 0, note: 0 }, failing: 0 }));
+    total.findings++;
+    total.bySeverity[f.severity]++;
+    if (atOrAbove(f.severity, failOn)) total.failing++;
+    if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[total.severity]) total.severity = f.severity;
+  }
+  return [...totals.values()].sort((a, b) => byUrgency({ ...a, file: '', line: 0 }, { ...b, file: '', line: 0 }));
+}
+
+/** "2 errors, 1 note": a count per severity, most severe first. */
+export function severityCounts(bySeverity: Record<Severity, number>): string {
+  return (['error', 'warning', 'note'] as const)
+    .filter((s) => bySeverity[s] > 0)
+    .map((s) => plural(bySeverity[s], s))
+    .join(', ');
+}
+
+/** Rules whose finding means a secret left its owner: rotate it, do not merely delete it. */
+const EXPOSED = new Set(['private-key', 'committed-token', 'token-in-log', 'token-in-url', 'weak-secret']);
+
+/** Rules about content that was not read: fix the limit or the file, not a secret. */
+const UNREAD = 'incomplete-scan';
+
+/** One step of what to do next: in full (Markdown, for the job summary) and short (for the text report's one line). */
+export interface NextStep {
+  full: string;
+  short: string;
+}
+
+/**
+ * What to do next, from what the scan found: rotate what leaked, fix what is weak, read
+ * what was not read, and how to accept test material. Each step names the command or the
+ * policy key to use.
+ */
+export function nextSteps(findings: readonly Finding[]): NextStep[] {
+  const live = findings.filter((f) => !f.fixture && f.severity !== 'note');
+  const steps: NextStep[] = [];
+  if (live.some((f) => EXPOSED.has(f.ruleId))) {
+    steps.push({
+      full: 'Rotate every key and token reported as committed or leaked: revoke it and issue a new one, kept in a CI secret or a secret manager. Deleting the file does not help: it stays in the git history.',
+      short: 'rotate what leaked (revoke it, issue a new one, keep it in a secret store)',
+    });
+  }
+  if (live.some((f) => !EXPOSED.has(f.ruleId) && f.ruleId !== UNREAD)) {
+    steps.push({
+      full: 'Fix the weak key, algorithm or token contents each finding names, or change the policy key it names (`.github/jwt-guard.json`).',
+      short: 'fix what is weak, or change the policy key the finding names',
+    });
+  }
+  if (findings.some((f) => f.ruleId === UNREAD)) {
+    steps.push({
+      full: 'Each `incomplete-scan` finding says what was not read and why: raise the limit it names, or accept the path with an `ignore` entry and a reason in the policy.',
+      short: 'read what was not read (each incomplete-scan finding names its limit)',
+    });
+  }
+  if (findings.length > 0) {
+    steps.push({
+      full: 'Test material: accept one finding with `# jwt-guard-ignore-next-line RULE -- REASON` on the line before it, mark test directories in `files.fixtures`, or accept everything present today with `jwt-guard init --baseline` (or `jwt-guard scan --write-baseline FILE`).',
+      short: "accept test material with '# jwt-guard-ignore-next-line RULE -- REASON' on the line before it, files.fixtures, or 'jwt-guard init --baseline'",
+    });
+  }
+  return steps;
 }

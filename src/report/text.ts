@@ -1,6 +1,7 @@
-import type { ScanResult, Severity } from '../types.js';
+import path from 'node:path';
+import type { ScanResult, Severity, UnitKind } from '../types.js';
 import { safeText } from './safe.js';
-import { countLine, scannedLine, suppressedLine, type Summary } from './summary.js';
+import { countLine, failureLine, nextSteps, ruleTotals, scannedLine, severityCounts, suppressedLine, type Summary } from './summary.js';
 import { byCodeUnit } from '../util/order.js';
 import { describeCommit } from './commit.js';
 import { groupByArtifact } from './groups.js';
@@ -12,6 +13,43 @@ type Colour = keyof typeof COLOURS;
 
 export interface TextOptions {
   colour: boolean;
+  /** Where the command runs and the root the scan's paths are relative to: paths are shown relative to the first. */
+  paths?: { cwd: string; base: string };
+  /** The terminal's width: lines wrap to it (on a TTY only). */
+  width?: number;
+}
+
+/** A repository file's path as the user typed it from where they stand (`../x.pem`, `./x.pem`); labels (`<stdin>`) and job logs as they are. */
+function shownPath(file: string, kind: UnitKind | undefined, paths: TextOptions['paths']): string {
+  if (file.startsWith('<') || (kind !== undefined && kind !== 'file' && kind !== 'log')) return file;
+  if (!paths) return `./${file}`;
+  const relative = path.relative(paths.cwd, path.join(paths.base, file)).split(path.sep).join('/');
+  return relative.startsWith('../') ? relative : `./${relative}`;
+}
+
+const VISIBLE = /\u001b\[[0-9;]*m/g;
+
+/**
+ * A line wrapped to the terminal's width at spaces, each continuation indented by
+ * `indent` columns (colour codes do not count); a word longer than the line stays whole.
+ */
+export function wrapLine(line: string, width: number | undefined, indent: number): string[] {
+  if (!width || width < indent + 20 || line.replace(VISIBLE, '').length <= width) return [line];
+  const out: string[] = [];
+  let current = '';
+  let length = 0;
+  for (const word of line.split(/(?<= )/)) {
+    const visible = word.replace(VISIBLE, '').length;
+    if (length > indent && length + visible - (word.endsWith(' ') ? 1 : 0) > width) {
+      out.push(current.trimEnd());
+      current = ' '.repeat(indent);
+      length = indent;
+    }
+    current += word;
+    length += visible;
+  }
+  if (current.trim()) out.push(current.trimEnd());
+  return out;
 }
 
 /** Human output, grouped by file, most severe first. Colour only when asked (a TTY without NO_COLOR). */
@@ -19,6 +57,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
   const paint = (colour: Colour, text: string) => (options.colour ? `\u001b[${COLOURS[colour]}m${text}\u001b[0m` : text);
   const severityColour: Record<Severity, Colour> = { error: 'red', warning: 'yellow', note: 'blue' };
   const lines: string[] = [];
+  const where = (file: string, kind: UnitKind | undefined) => shownPath(safeText(file), kind, options.paths);
   const byFile = new Map<string, ScanResult['findings']>();
   for (const finding of result.findings) {
     const list = byFile.get(finding.file) ?? [];
@@ -27,20 +66,21 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
   }
   const indent = ' '.repeat(18);
   for (const [file, findings] of [...byFile].sort(([a], [b]) => byCodeUnit(a, b))) {
-    lines.push(paint('underline', `./${safeText(file)}`));
+    const shown = where(file, findings[0]?.unitKind);
+    lines.push(paint('underline', shown));
     for (const group of groupByArtifact(findings)) {
-      const where = paint('grey', `${group.line}:${group.column}`.padEnd(8));
+      const at = paint('grey', `${group.line}:${group.column}`.padEnd(8));
       const [first] = group.findings;
       const commit = first?.commit ? `${indent}${paint('grey', safeText(describeCommit(first.commit, first.file)))}` : undefined;
       if (group.findings.length === 1 || !group.subject) {
         // One finding on its artifact: its message whole, its rule and fingerprint.
         for (const f of group.findings) {
-          lines.push(`  ${where}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
+          lines.push(`  ${at}${paint(severityColour[f.severity], f.severity.padEnd(8))}${safeText(f.message)}  ${paint('grey', f.ruleId)}`);
           lines.push(`${indent}${paint('grey', `fingerprint ${f.fingerprint}`)}`);
         }
       } else {
         // Several: the artifact once, then what each rule says of it.
-        lines.push(`  ${where}${paint(severityColour[group.severity], group.severity.padEnd(8))}${safeText(group.subject)}: ${group.findings.length} findings`);
+        lines.push(`  ${at}${paint(severityColour[group.severity], group.severity.padEnd(8))}${safeText(group.subject)}: ${group.findings.length} findings`);
         for (const f of group.findings) {
           lines.push(`${indent}${paint(severityColour[f.severity], f.severity.padEnd(8))}${paint('grey', f.ruleId)}  ${safeText(f.problem)}  ${paint('grey', f.fingerprint)}`);
         }
@@ -50,7 +90,7 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     lines.push('');
   }
   for (const skip of result.skipped) {
-    lines.push(`${paint('yellow', 'skipped')} ./${safeText(skip.file)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
+    lines.push(`${paint('yellow', 'skipped')} ${where(skip.file, skip.unitKind)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
   }
   if (result.skipped.length > 0) lines.push('');
   if (result.filesListed === 0) lines.push(result.scope ? `nothing to scan: ${NOTHING[result.scope]}` : 'nothing to scan: the paths given hold no files', '');
@@ -60,6 +100,12 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     .join(' · ');
   const mark = summary.findings === 0 ? paint('green', '✔') : summary.passed ? paint('yellow', '!') : paint('red', '✖');
   lines.push(`${mark} ${paint('bold', countLine(summary))} · ${scanned}${extras ? ` · ${extras}` : ''}`);
-  if (summary.findings > 0 && summary.passed) lines.push(`  none at or above the failure threshold '${summary.failOn}'`);
-  return `${lines.join('\n')}\n`;
+  // Totals per rule, the most severe rule first, then why the run fails (or that it does not), then what to do.
+  const totals = ruleTotals(result.findings, summary.failOn);
+  const column = totals.reduce((widest, t) => Math.max(widest, t.ruleId.length), 0) + 2;
+  for (const t of totals) lines.push(`  ${paint(severityColour[t.severity], t.ruleId.padEnd(column))}${severityCounts(t.bySeverity)}`);
+  if (summary.findings > 0) lines.push(summary.passed ? `  none at or above the failure threshold '${summary.failOn}'` : `  ${failureLine(summary).replace(/^jwt-guard found/, 'fails on')}`);
+  const steps = nextSteps(result.findings);
+  if (steps.length > 0) lines.push(`${paint('bold', 'next:')} ${steps.map((s) => s.short).join('; ')}`);
+  return `${lines.flatMap((line) => wrapLine(line, options.width, line.startsWith(indent) ? indent.length + 8 : /^ {2}\d/.test(line) ? indent.length : 2)).join('\n')}\n`;
 }

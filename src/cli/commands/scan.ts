@@ -84,7 +84,8 @@ export const scanCommand: Command = {
     };
     const outcome = await runScan(settings);
     const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));
-    const report = reportPieces(settings.format, outcome, { colour });
+    const tty = !values.output && Boolean(io.stdout.isTTY);
+    const report = reportPieces(settings.format, outcome, { colour, paths: { cwd: io.cwd, base }, ...(tty && io.stdout.columns ? { width: io.stdout.columns } : {}) });
     if (values.output) {
       await writeFileAtomic(resolve(values.output as string), report);
       io.stderr.write(`jwt-guard: ${settings.format} report written to ${safeText(values.output as string)}\n`);
