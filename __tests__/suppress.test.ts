@@ -46,15 +46,85 @@ describe('inline jwt-guard-ignore', () => {
 
   it('not past the line it governs, and not from an unclosed begin', async () => {
     expect((await split(`// jwt-guard-ignore\n\n${ec()}`)).findings).toHaveLength(1);
-    expect((await split(`// jwt-guard-ignore-begin\n${ec()}`)).findings).toHaveLength(1);
+    expect((await split(`// jwt-guard-ignore-begin\n${ec()}`)).findings.map((f) => f.ruleId)).toEqual(['private-key', 'ineffective-suppression']);
   });
 
   it('parses rule lists and reasons in any comment style', () => {
-    expect(inlineDirectives('x /* jwt-guard-ignore private-key, weak-key -- fixture */')).toEqual([
+    expect(inlineDirectives('x /* jwt-guard-ignore private-key, weak-key -- fixture */').ranges).toEqual([
       { from: 1, to: 1, rules: new Set(['private-key', 'weak-key']), reason: 'fixture' },
     ]);
-    expect(inlineDirectives('a\n# jwt-guard-ignore-next-line')).toEqual([{ from: 3, to: 3 }]);
-    expect(inlineDirectives('jwt-guard-ignored is not a directive')).toEqual([]);
+    expect(inlineDirectives('a\n# jwt-guard-ignore-next-line').ranges).toEqual([{ from: 3, to: 3 }]);
+    expect(inlineDirectives('jwt-guard-ignored is not a directive')).toEqual({ ranges: [], problems: [] });
+  });
+});
+
+describe('suppressions that suppress nothing', () => {
+  const notes = (result: { findings: Array<{ ruleId: string }> }) => result.findings.filter((f) => f.ruleId === 'ineffective-suppression') as Array<{ ruleId: string; line: number; column: number; message: string; severity: string }>;
+
+  it('a misspelt rule id is a note on the directive, naming the id and the rules there are; the key stays reported', async () => {
+    const result = await split(`# jwt-guard-ignore-next-line privat-key -- a test vector\n${ec()}`);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['private-key', 'ineffective-suppression']);
+    const [note] = notes(result);
+    expect(note).toMatchObject({ severity: 'note', line: 1, column: 3 });
+    expect(note!.message).toContain("jwt-guard-ignore-next-line names 'privat-key', which is not a jwt-guard rule: it accepts no finding of it.");
+    expect(note!.message).toContain('Rule ids: private-key, weak-key,');
+  });
+
+  it('a reason written without -- is read as rule ids, and said to be none', async () => {
+    const result = await split(`# jwt-guard-ignore-next-line private-key test-vector from-rfc\n${ec()}`);
+    // private-key is named, so the key is accepted; the two words that are no rule are reported
+    expect(result.suppressed).toHaveLength(1);
+    expect(notes(result)[0]!.message).toContain("names 'test-vector', 'from-rfc', which are not a jwt-guard rule: it accepts no finding of them. Rule ids:");
+    expect(notes(result)[0]!.message).toContain('Write a reason after `--`.');
+  });
+
+  it('an unclosed -begin and a stray -end are notes where they stand', async () => {
+    const unclosed = notes(await split(`a\n  // jwt-guard-ignore-begin -- samples\n${ec()}`));
+    expect(unclosed).toEqual([expect.objectContaining({ line: 2, column: 6, message: 'jwt-guard-ignore-begin has no jwt-guard-ignore-end after it: it covers nothing. Close the block.' })]);
+    const stray = notes(await split(`${ec()}\n# jwt-guard-ignore-end\n`));
+    expect(stray).toEqual([expect.objectContaining({ message: 'jwt-guard-ignore-end has no jwt-guard-ignore-begin before it.' })]);
+    // a chunk of a large file may hold a begin whose end is in the next chunk: only a whole file is judged
+    const text = `// jwt-guard-ignore-begin\n${ec()}`;
+    expect(notes(await scanUnit({ path: 'big.txt', kind: 'file', text }, policy, { chunk: { lineBase: 4000, columnBase: 0, freshFrom: 0 } }))).toEqual([]);
+    expect(notes(await scanUnit({ path: 'big.txt', kind: 'file', text }, policy, { chunk: { lineBase: 0, columnBase: 0, freshFrom: 0, whole: true } }))).toHaveLength(1);
+    // a closed block is no problem
+    expect(notes(await split(`# jwt-guard-ignore-begin\n${ec()}\n# jwt-guard-ignore-end\n${ec()}`))).toEqual([]);
+  });
+
+  it('follows the policy: off, or raised to fail the build', async () => {
+    const text = `# jwt-guard-ignore-next-line privat-key\n${ec()}`;
+    const off = resolvePolicy({ rules: { 'ineffective-suppression': 'off' } }, 'test');
+    expect(notes(await scanUnit({ path: 'f.txt', kind: 'file', text }, off))).toEqual([]);
+    const raised = resolvePolicy({ rules: { 'ineffective-suppression': 'error' } }, 'test');
+    expect(notes(await scanUnit({ path: 'f.txt', kind: 'file', text }, raised))[0]!.severity).toBe('error');
+  });
+
+  it('a baseline entry that matches nothing in a file the scan read is one note on the baseline, and a subdirectory scan judges only its files', async () => {
+    const tree = tempTree({ 'src/a.pem': ec(), 'src/b.pem': ec(), 'lib/c.pem': ec() });
+    const settings = (target: string, extra = {}) => ({ targets: [target], base: tree.dir, scanFiles: true, format: 'json' as const, failOn: 'error' as const, ...extra });
+    try {
+      const baseline = path.join(tree.dir, 'ci/baseline.json');
+      await runScan(settings(tree.dir, { writeBaseline: baseline }));
+      expect(notes((await runScan(settings(tree.dir, { baseline }))).result)).toEqual([]);
+      // the key in src/a.pem is removed (rotated), and lib/c.pem replaced by another key
+      writeFileSync(path.join(tree.dir, 'src/a.pem'), 'rotated\n');
+      writeFileSync(path.join(tree.dir, 'lib/c.pem'), k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey));
+      const after = await runScan(settings(tree.dir, { baseline }));
+      const stale = notes(after.result);
+      expect(stale).toHaveLength(1);
+      expect(stale[0]).toMatchObject({ file: 'ci/baseline.json', line: 1, severity: 'note' });
+      expect(stale[0]!.message).toMatch(/^The baseline accepts 2 findings in files this scan read that no finding matches \(such as lib\/c\.pem:1 \(private-key\), src\/a\.pem:1 \(private-key\)\): fixed, or moved\. Write it again with `jwt-guard scan --write-baseline ci\/baseline\.json`\.$/);
+      // the new key is reported; the note does not fail the run
+      expect(after.result.findings.filter((f) => f.ruleId === 'private-key').map((f) => f.file)).toEqual(['lib/c.pem']);
+      // a scan of src/ alone judges only src/a.pem
+      const sub = await runScan(settings(path.join(tree.dir, 'src'), { baseline }));
+      expect(notes(sub.result)[0]!.message).toMatch(/^The baseline accepts 1 finding .*such as src\/a\.pem:1/);
+      // a baseline never accepts its own staleness
+      await runScan(settings(tree.dir, { baseline, writeBaseline: baseline }));
+      expect(notes((await runScan(settings(tree.dir, { baseline }))).result)).toEqual([]);
+    } finally {
+      tree.cleanup();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import type { Finding } from '../types.js';
 import { byCodeUnit } from '../util/order.js';
 import { plural } from '../util/format.js';
 import { scan } from './scan.js';
+import { NEVER_BASELINED } from '../suppress/suppressions.js';
 
 /**
  * `jwt-guard init --baseline`: what a repository that already has findings needs to start
@@ -133,7 +134,7 @@ export async function adopt(options: AdoptOptions): Promise<Adoption> {
   const judge = await loadFixtureJudge(policy, options.base);
   const second = fixtures.length > 0 ? await scan({ ...common, policy, ...(judge ? { fixtures: judge } : {}) }) : first;
   const gaps = second.findings.filter((f) => f.ruleId === 'incomplete-scan');
-  const accepted = second.findings.filter((f) => f.ruleId !== 'incomplete-scan' && !f.fixture);
+  const accepted = second.findings.filter((f) => !NEVER_BASELINED.has(f.ruleId) && !f.fixture);
   const document: PolicyDocument = accepted.length > 0 ? { ...withFixtures, baseline: options.baselinePath } : withFixtures;
   return {
     policy: document,

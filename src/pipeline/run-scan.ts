@@ -5,6 +5,7 @@ import { loadFixtureJudge } from '../analyze/production.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import { readBaseline, renderBaseline } from '../report/baseline.js';
+import { NEVER_BASELINED } from '../suppress/suppressions.js';
 import { summarize, type Summary } from '../report/summary.js';
 import { scan } from './scan.js';
 import { runCheck } from '../check/run.js';
@@ -60,7 +61,7 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
       trusted,
       ...(fixtures ? { fixtures } : {}),
       ...(settings.parallel ? { parallel: settings.parallel } : {}),
-      ...(baseline ? { baseline } : {}),
+      ...(baseline && baselinePath ? { baseline: baseline.fingerprints, baselineEntries: { entries: baseline.entries, file: baselinePath } } : {}),
       // Read as a baseline above, and strictly (it holds fingerprints and places only): not scanned as a source of findings.
       ...(baselinePath && !baselinePath.startsWith('../') ? { baselineFile: baselinePath } : {}),
       extraFiles,
@@ -76,8 +77,8 @@ export async function runScan(settings: ScanSettings, extraSource?: ExtraSource)
       result.findings = [...checked.flatMap((c) => (c.failure ? [c.failure] : [])), ...result.findings];
     }
     if (settings.writeBaseline) {
-      // Everything found now is accepted from here on: the new findings and those the old baseline held (never a gap: see baselineSuppressor).
-      const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')].filter((f) => f.ruleId !== 'incomplete-scan');
+      // Everything found now is accepted from here on: the new findings and those the old baseline held (never a gap or a stale suppression: see NEVER_BASELINED).
+      const accepted = [...result.findings, ...result.suppressed.filter((s) => s.suppressedBy === 'baseline')].filter((f) => !NEVER_BASELINED.has(f.ruleId));
       await writeFileAtomic(settings.writeBaseline, renderBaseline(accepted));
     }
     return { policy, result, summary: summarize(result, settings.failOn), ...(checked ? { checked } : {}) };

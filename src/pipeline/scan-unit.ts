@@ -13,7 +13,8 @@ import { fingerprint } from '../fingerprint.js';
 import type { Policy } from '../policy/types.js';
 import { RULES } from '../rules/index.js';
 import { formatMessage } from '../rules/types.js';
-import { inlineDirectives, inlineSuppression, suppressed, type Suppressor } from '../suppress/suppressions.js';
+import { inlineDirectives, inlineSuppression, suppressed, unknownRuleData, type DirectiveProblem, type Suppressor } from '../suppress/suppressions.js';
+import { suppressionFinding, type IneffectiveSuppression } from '../rules/ineffective-suppression.js';
 import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from '../types.js';
 import { lineStarts, position } from '../util/lines.js';
 import { append } from '../util/arrays.js';
@@ -65,7 +66,7 @@ export interface UnitContext {
   /** Seconds since the epoch; defaults to the current time. */
   now?: number;
   /** For a chunk of a large file: where the chunk sits in the file, and where its new territory starts. */
-  chunk?: { lineBase: number; columnBase: number; freshFrom: number };
+  chunk?: { lineBase: number; columnBase: number; freshFrom: number; whole?: true };
   /**
    * The analysis budget of the file this unit belongs to (shared by its chunks). Without
    * one the unit has a budget of its own, and its budget gaps are in the result.
@@ -157,13 +158,41 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     if (fixture && findings.length > before) await asFixture(findings.slice(before), facts, fixture);
   }
   if (!context.budget) append(gaps, budget.gaps());
-  const ranges = findings.length > 0 ? inlineDirectives(unit.text) : [];
+  const { ranges, problems } = findings.length > 0 ? inlineDirectives(unit.text) : NO_DIRECTIVES;
   for (const finding of findings) {
     const range = ranges.length > 0 ? inlineSuppression(finding, ranges) : undefined;
     if (range) result.suppressed.push(suppressed(finding, 'inline', range.reason));
     else result.findings.push(finding);
   }
+  for (const problem of directiveProblems(problems, unit, context)) {
+    const finding = suppressionFinding(policy, problem);
+    if (finding) result.findings.push(finding);
+  }
   return place(result, context);
+}
+
+const NO_DIRECTIVES = { ranges: [], problems: [] };
+
+/**
+ * The directives of a unit that suppress nothing, read only where the unit has findings
+ * (a directive with nothing to suppress harms nothing). A block's -begin and -end are
+ * judged only in a unit that is a whole file (a chunk of a large one may hold one
+ * without the other); an unknown rule id anywhere in the chunk's new territory.
+ */
+function directiveProblems(problems: DirectiveProblem[], unit: TextUnit, context: UnitContext): IneffectiveSuppression[] {
+  const chunk = context.chunk;
+  const fresh = chunk ? lineStarts(unit.text.slice(0, chunk.freshFrom)).length : 1;
+  return problems
+    .filter((p) => p.messageId === 'unknownRule' ? p.line >= fresh : !chunk || chunk.whole)
+    .map((p) => ({
+      file: unit.path,
+      line: p.line,
+      column: p.column,
+      messageId: p.messageId,
+      ...(p.messageId === 'unknownRule' ? { data: unknownRuleData(p) } : {}),
+      key: p.text,
+      unitKind: unit.kind,
+    }));
 }
 
 /** A message (or subject) about an artifact found inside a base64 run says so first: "Base64-encoded EC P-256 private key (…)". */

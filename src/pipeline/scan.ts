@@ -11,6 +11,9 @@ import { ensureHistory, streamBlobs, type HistorySelection } from '../sources/hi
 import { Spool } from '../sources/spool.js';
 import { UserError } from '../errors.js';
 import { incompleteFinding } from '../rules/incomplete-scan.js';
+import { suppressionFinding } from '../rules/ineffective-suppression.js';
+import type { BaselineEntry } from '../report/baseline.js';
+import { safeText } from '../report/safe.js';
 import { append } from '../util/arrays.js';
 import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './scan-files.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from '../suppress/suppressions.js';
@@ -31,6 +34,8 @@ export interface ScanOptions {
   fixtures?: FixtureJudge;
   /** Fingerprints accepted by a baseline file. */
   baseline?: ReadonlySet<string>;
+  /** The baseline's entries and its path (relative to the base): an entry that accepts nothing in a file this scan read is reported. */
+  baselineEntries?: { entries: readonly BaselineEntry[]; file: string };
   /** The baseline file's path relative to the base, when it is in the tree: read as a baseline, so not scanned. */
   baselineFile?: string;
   /** Extra units to scan besides the files (provided tokens, small texts). */
@@ -79,9 +84,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;
   const total = empty();
   let found = 0;
+  let listed: ReadonlySet<string> | undefined;
   try {
     const listing = listFilesToo ? await listTargets(targets, base, policy) : undefined;
     if (listing) {
+      listed = new Set(listing.files.map((f) => f.relative));
       found = listing.unselected.found;
       const ignored = listing.skipped.filter((s) => s.reason === 'ignored');
       if (listing.files.length === 0 && (found > 0 || ignored.length > 0)) throw nothingSelected(listing, policy, targets.map((t) => relativeTo(base, t) || '.'));
@@ -131,6 +138,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const suppressors: Suppressor[] = [policySuppressor(policy.ignore)];
   if (options.baseline) suppressors.push(baselineSuppressor(options.baseline));
   const final = applySuppressors(total.findings, suppressors);
+  if (options.baselineEntries && listed && !options.history) {
+    const stale = staleBaseline(options.baselineEntries, listed, [final.findings, final.suppressed, total.suppressed], policy);
+    if (stale) final.findings.push(stale);
+  }
   return {
     findings: sortFindings(final.findings),
     suppressed: sortFindings([...total.suppressed, ...final.suppressed]),
@@ -142,6 +153,28 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     binaryFiles: total.binaryFiles,
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * The baseline's entries that accept nothing: their file was read by this scan (a scan of
+ * the work tree; a subdirectory's scan judges only the files in it) and no finding there,
+ * accepted or not, has their fingerprint. One note on the baseline file, counting them.
+ */
+function staleBaseline(baseline: NonNullable<ScanOptions['baselineEntries']>, listed: ReadonlySet<string>, found: Finding[][], policy: Policy): Finding | undefined {
+  const seen = new Set<string>();
+  for (const list of found) for (const f of list) seen.add(f.fingerprint);
+  const stale = baseline.entries.filter((e) => e.file !== undefined && listed.has(e.file) && !seen.has(e.fingerprint));
+  if (stale.length === 0) return undefined;
+  const examples = stale.slice(0, 3).map((e) => `${e.file}${e.line ? `:${e.line}` : ''}${e.ruleId ? ` (${e.ruleId})` : ''}`);
+  return suppressionFinding(policy, {
+    file: baseline.file,
+    line: 1,
+    column: 1,
+    messageId: 'staleBaseline',
+    data: { count: stale.length, findings: stale.length === 1 ? 'finding' : 'findings', examples: safeText(examples.join(', ')), file: baseline.file },
+    key: 'stale',
+    unitKind: 'file',
+  });
 }
 
 /** Takes the baseline file out of the files to read, and says so among the skipped files. */

@@ -18,8 +18,11 @@ export function renderBaseline(findings: Finding[]): string {
   return `${JSON.stringify(baseline, null, 2)}\n`;
 }
 
-/** Reads a baseline's fingerprints; a missing or malformed file is a user error naming the file and what is wrong. */
-export function readBaseline(file: string): Set<string> {
+/** One accepted finding, as a baseline file records it (the place is what --write-baseline wrote, and may be absent in one written by hand). */
+export type BaselineEntry = { fingerprint: string } & Partial<Omit<Baseline['findings'][number], 'fingerprint'>>;
+
+/** Reads a baseline: its fingerprints and its entries; a missing or malformed file is a user error naming the file and what is wrong. */
+export function readBaseline(file: string): { fingerprints: Set<string>; entries: BaselineEntry[] } {
   const text = readRegularFile(file, { maxBytes: INPUT_LIMITS.baseline, what: `baseline ${file}`, code: 'ERR_BASELINE_UNREADABLE' });
   let data: unknown;
   try {
@@ -36,6 +39,7 @@ export function readBaseline(file: string): Set<string> {
   const extra = Object.keys(data as object).find((member) => member !== 'version' && member !== 'findings');
   if (extra !== undefined) throw new UserError('ERR_BASELINE_INVALID', `baseline ${file}: unknown member ${JSON.stringify(extra.slice(0, 40))}; a baseline holds version and findings only`);
   const fingerprints = new Set<string>();
+  const entries: BaselineEntry[] = [];
   findings.forEach((entry: unknown, index) => {
     const where = `baseline ${file}: /findings/${index}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new UserError('ERR_BASELINE_INVALID', `${where} must be an object`);
@@ -48,6 +52,7 @@ export function readBaseline(file: string): Set<string> {
       if (!ok) throw new UserError('ERR_BASELINE_INVALID', `${where}/${JSON.stringify(member.slice(0, 40)).slice(1, -1)}: ${member === 'ruleId' || member === 'line' || member === 'file' ? 'not what --write-baseline writes' : 'unknown member; an entry holds fingerprint, ruleId, file and line only'}`);
     }
     fingerprints.add(record.fingerprint);
+    entries.push(record as BaselineEntry);
   });
-  return fingerprints;
+  return { fingerprints, entries };
 }

@@ -11,6 +11,7 @@ import { insecureHeader } from './insecure-header.js';
 import { sensitiveClaim } from './sensitive-claim.js';
 import { weakSecret } from './weak-secret.js';
 import { incompleteScan } from './incomplete-scan.js';
+import { ineffectiveSuppression } from './ineffective-suppression.js';
 import { tokenSignature } from './token-signature.js';
 import { tokenExpired } from './token-expired.js';
 import { tokenIssuer } from './token-issuer.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   tokenAudience,
   tokenType,
   incompleteScan,
+  ineffectiveSuppression,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));

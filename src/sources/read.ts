@@ -95,6 +95,8 @@ export interface Chunk {
   columnBase: number;
   /** Offset (in the chunk's text) where new territory starts: a finding that ends before it was found in the previous chunk. */
   freshFrom: number;
+  /** The chunk is the whole file: what spans it (an inline -begin and its -end) can be judged. */
+  whole?: true;
 }
 
 /**
@@ -224,7 +226,7 @@ export class FileReader {
    */
   async read(entry: FileEntry, hit: Hit, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
     if (hit.text !== undefined) {
-      await onChunk({ text: hit.text, lineBase: 0, columnBase: 0, freshFrom: 0 });
+      await onChunk({ text: hit.text, lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
       return { kind: 'text', bytes: hit.bytes };
     }
     let fd: number;
@@ -239,13 +241,13 @@ export class FileReader {
         // A key store or DER key (small: its look checked the size), given to the detectors as its base64.
         const buffer = this.chunks();
         const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
-        await onChunk({ text: buffer.toString('base64', 0, length), lineBase: 0, columnBase: 0, freshFrom: 0 });
+        await onChunk({ text: buffer.toString('base64', 0, length), lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
         return { kind: 'text', bytes: size };
       }
       if (hit.utf16) {
         const buffer = this.chunks();
         const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
-        await onChunk({ text: decodeText(Buffer.from(buffer.subarray(0, length))), lineBase: 0, columnBase: 0, freshFrom: 0 });
+        await onChunk({ text: decodeText(Buffer.from(buffer.subarray(0, length))), lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
         return { kind: 'text', bytes: size, ...(size > length ? { partly: `UTF-16 text is searched in its first ${formatSize(CHUNK_BYTES)} only` } : {}) };
       }
       let at: Place = { offset: 0, line: 0, column: 0 };

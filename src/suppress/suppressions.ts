@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { DIRECTIVE, DIRECTIVE_KEYWORD } from '../detect/directive.js';
 import { globbable } from '../sources/files.js';
 import type { IgnoreEntry } from '../policy/types.js';
+import { RULES_BY_ID } from '../rules/index.js';
 import type { Finding, SuppressedFinding, SuppressionKind } from '../types.js';
 import { lineStarts, position } from '../util/lines.js';
 
@@ -32,36 +33,68 @@ function directiveArguments(rest: string): { rules?: Set<string>; reason?: strin
   return { ...(ids.length > 0 ? { rules: new Set(ids) } : {}), ...(reason ? { reason } : {}) };
 }
 
-/** Reads the inline ignore directives of a text. */
-export function inlineDirectives(text: string): InlineRange[] {
-  if (!text.includes(DIRECTIVE_KEYWORD)) return [];
-  const starts = lineStarts(text);
+/** A directive that cannot do what it says, where it is (see the rule ineffective-suppression). */
+export interface DirectiveProblem {
+  line: number;
+  column: number;
+  messageId: 'unknownRule' | 'unclosed' | 'unmatchedEnd';
+  /** For unknownRule: the ids that are no rule. */
+  unknown?: string[];
+  /** The directive as written (its line, trimmed): what identifies the problem across line moves. */
+  text: string;
+}
+
+/** The inline ignore directives of a text, and what is wrong with any of them. */
+export function inlineDirectives(text: string): { ranges: InlineRange[]; problems: DirectiveProblem[] } {
   const ranges: InlineRange[] = [];
-  const open: Array<Omit<InlineRange, 'to'>> = [];
+  const problems: DirectiveProblem[] = [];
+  if (!text.includes(DIRECTIVE_KEYWORD)) return { ranges, problems };
+  const starts = lineStarts(text);
+  const open: Array<Omit<InlineRange, 'to'> & { column: number; text: string }> = [];
   DIRECTIVE.lastIndex = 0;
   for (let match = DIRECTIVE.exec(text); match; match = DIRECTIVE.exec(text)) {
-    const { line } = position(starts, match.index);
+    const { line, column } = position(starts, match.index);
     const after = match.index + match[0].length;
     const lineEnd = text.indexOf('\n', after);
     const args = directiveArguments(text.slice(after, lineEnd === -1 ? undefined : Math.min(lineEnd, after + 500)));
+    const written = text.slice(match.index, lineEnd === -1 ? Math.min(text.length, match.index + 200) : Math.min(lineEnd, match.index + 200)).trim();
+    const unknown = args.rules ? [...args.rules].filter((id) => !RULES_BY_ID.has(id)) : [];
+    if (unknown.length > 0) problems.push({ line, column, messageId: 'unknownRule', unknown, text: written });
     switch (match[1]) {
       case '-next-line':
         ranges.push({ from: line + 1, to: line + 1, ...args });
         break;
       case '-begin':
-        open.push({ from: line, ...args });
+        open.push({ from: line, column, text: written, ...args });
         break;
       case '-end': {
         const begin = open.pop();
-        if (begin) ranges.push({ ...begin, to: line });
+        if (begin) {
+          const { column: _column, text: _text, ...range } = begin;
+          ranges.push({ ...range, to: line });
+        } else problems.push({ line, column, messageId: 'unmatchedEnd', text: written });
         break;
       }
       default:
         ranges.push({ from: line, to: line, ...args });
     }
   }
-  // An unclosed begin covers nothing: a forgotten end must not silence the rest of the file.
-  return ranges;
+  // An unclosed begin covers nothing: a forgotten end must not silence the rest of the file. It is reported.
+  for (const begin of open) problems.push({ line: begin.from, column: begin.column, messageId: 'unclosed', text: begin.text });
+  return { ranges, problems };
+}
+
+/** The data of an unknownRule message: the ids, and the rules there are. */
+export function unknownRuleData(problem: DirectiveProblem): Record<string, string> {
+  const ids = problem.unknown ?? [];
+  const directive = /^jwt-guard-ignore(-next-line|-begin|-end)?/.exec(problem.text)?.[0] ?? DIRECTIVE_KEYWORD;
+  return {
+    directive,
+    ids: ids.map((id) => `'${id}'`).join(', '),
+    are: ids.length === 1 ? 'is' : 'are',
+    them: ids.length === 1 ? 'it' : 'them',
+    known: [...RULES_BY_ID.keys()].join(', '),
+  };
 }
 
 export function inlineSuppression(finding: Finding, ranges: InlineRange[]): InlineRange | undefined {
@@ -94,12 +127,16 @@ export function policySuppressor(entries: IgnoreEntry[]): Suppressor {
 }
 
 /**
- * The baseline: findings accepted by fingerprint. Never an incomplete-scan finding: what
- * was not read may have changed since the baseline was written, unseen.
+ * What a baseline never accepts: a gap (what was not read may have changed since the
+ * baseline was written, unseen) and a suppression that suppresses nothing (a baseline
+ * that hid its own stale entries would never be corrected).
  */
+export const NEVER_BASELINED: ReadonlySet<string> = new Set(['incomplete-scan', 'ineffective-suppression']);
+
+/** The baseline: findings accepted by fingerprint, never those NEVER_BASELINED. */
 export function baselineSuppressor(fingerprints: ReadonlySet<string>): Suppressor {
   return {
-    apply: (finding) => (finding.ruleId !== 'incomplete-scan' && fingerprints.has(finding.fingerprint) ? suppressed(finding, 'baseline', 'in the baseline') : undefined),
+    apply: (finding) => (!NEVER_BASELINED.has(finding.ruleId) && fingerprints.has(finding.fingerprint) ? suppressed(finding, 'baseline', 'in the baseline') : undefined),
   };
 }
 
