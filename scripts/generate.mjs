@@ -5,7 +5,7 @@
  * changed. __tests__/generated.test.ts fails while any of them is stale.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,7 @@ try {
   process.chdir(root);
   const { generatedFiles } = await import(pathToFileURL(path.join(out, 'scripts', 'generated.js')).href);
   for (const [file, content] of Object.entries(generatedFiles())) {
-    if (readFileSync(file, 'utf8') === content) continue;
+    if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
     writeFileSync(file, content);
     console.log(`wrote ${file}`);
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { VERSION } from '../../src/version.js';
 import { planAnnotations } from '../../src/report/annotations.js';
 import { renderJobSummary } from '../../src/report/job-summary.js';
 import fc from 'fast-check';
@@ -76,6 +78,16 @@ describe('sarif', () => {
       expect(rule.properties['security-severity']).toMatch(/^\d+\.\d$/);
       expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration.level);
     }
+  });
+
+  it('links every rule to its section of docs/rules.md at this version\'s tag, a section that exists', () => {
+    const page = readFileSync('docs/rules.md', 'utf8');
+    const headings = new Set(page.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3)));
+    for (const rule of run.tool.driver.rules) {
+      expect(rule.helpUri).toBe(`https://github.com/jwt-guard/jwt-guard/blob/v${VERSION}/docs/rules.md#${rule.id}`);
+      expect(headings).toContain(rule.id);
+    }
+    expect(run.tool.driver.informationUri).toBe('https://github.com/jwt-guard/jwt-guard');
   });
 
   it('locates results by repository-relative, percent-encoded URI with partial fingerprints', () => {

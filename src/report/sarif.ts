@@ -1,6 +1,6 @@
 import { RULES } from '../rules/index.js';
 import type { Finding, ScanResult, Severity, SuppressedFinding } from '../types.js';
-import { VERSION } from '../version.js';
+import { REPOSITORY_URL, ruleHelpUri, VERSION } from '../version.js';
 import { describeCommit } from './commit.js';
 import { jsonPieces } from './json-stream.js';
 import { safeJson } from './safe.js';
@@ -76,11 +76,13 @@ export function* sarifPieces(scan: SarifInput): Generator<string> {
             name: 'jwt-guard',
             version: VERSION,
             semanticVersion: VERSION,
+            informationUri: REPOSITORY_URL,
             rules: RULES.map(({ meta }) => ({
               id: meta.id,
               name: pascal(meta.id),
               shortDescription: { text: meta.description },
               fullDescription: { text: meta.description },
+              helpUri: ruleHelpUri(meta.id),
               help: { text: meta.help.replace(/\*\*|`/g, ''), markdown: meta.help },
               defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
               properties: { tags: ['security', 'jwt'], precision: 'high', 'security-severity': meta.securitySeverity.toFixed(1) },
