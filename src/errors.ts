@@ -14,6 +14,7 @@ export type ErrorCode =
   // the policy and what it names: exit 2, before anything is scanned
   | 'ERR_POLICY_INVALID'
   | 'ERR_POLICY_NOT_FOUND'
+  | 'ERR_POLICY_AMBIGUOUS'
   | 'ERR_POLICY_UNREADABLE'
   | 'ERR_DURATION'
   | 'ERR_SIZE'

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, type CliIo } from '../../src/cli/cli.js';
 import { runAction } from '../helpers/action.js';
+import { cliIo } from '../helpers/cli.js';
 import * as k from '../helpers/keys.js';
 import { tempTree } from '../helpers/scan.js';
 import { NOW, es256, goodClaims } from '../helpers/tokens.js';
@@ -37,6 +38,25 @@ describe('jwt-guard check', () => {
       expect(json.results[0]).toMatchObject({ index: 1, valid: false, failure: { ruleId: 'token-expired' } });
       expect(json.summary).toEqual({ tokens: 1, valid: 0, invalid: 1 });
       expect(fromStdin.out()).not.toContain(expired.split('.')[1]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('warns when tokens come as arguments, which other processes can see, and not when they are piped; --exit-code sets the code for refusals', async () => {
+    const good = await es256();
+    const expired = await es256(goodClaims({ iat: NOW - 7200, exp: NOW - 3600 }));
+    const repo = tempTree(files, { git: true });
+    try {
+      const args = cliIo(repo.dir);
+      expect(await runCli(['check', good], args.handle)).toBe(0);
+      expect(args.err()).toMatch(/warning: tokens given as arguments are visible to other processes \(ps\).*pipe them on standard input or use --file/);
+      expect(args.err()).not.toContain(good.split('.')[1]);
+      const piped = cliIo(repo.dir, `${good}\n`);
+      expect(await runCli(['check'], piped.handle)).toBe(0);
+      expect(piped.err()).toBe('');
+      expect(await runCli(['check', '--exit-code', '9'], cliIo(repo.dir, `${expired}\n`).handle)).toBe(9);
+      expect(await runCli(['check', '--exit-code', '9'], cliIo(repo.dir, `${good}\n`).handle)).toBe(0);
     } finally {
       repo.cleanup();
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { COMMANDS, runCli, type CliIo } from '../../src/cli/cli.js';
 import { UserError } from '../../src/errors.js';
 import * as k from '../helpers/keys.js';
+import { cliIo } from '../helpers/cli.js';
 import { tempTree } from '../helpers/scan.js';
 
 const CLI = path.resolve('dist/cli/index.js');
@@ -153,6 +154,150 @@ describe('jwt-guard scan', () => {
       const all = io('.');
       await runCli(['help'], all.handle);
       expect(all.out()).toContain(`${command.name} options:`);
+    }
+  });
+});
+
+describe('finding the policy, and the exit code for findings', () => {
+  const off = JSON.stringify({ rules: { 'private-key': 'off' } });
+  const run = async (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const c = cliIo(cwd, '', env);
+    const code = await runCli(args, c.handle).catch((e: Error) => e);
+    return { code, out: c.out(), err: c.err() };
+  };
+
+  it('reads jwt-guard.json or .jwt-guard.json in the root as it reads .github/jwt-guard.json, and refuses two at once', async () => {
+    for (const name of ['jwt-guard.json', '.jwt-guard.json', '.github/jwt-guard.json']) {
+      const tree = tempTree({ [name]: off, 'key.pem': ecKey() });
+      try {
+        expect((await run(tree.dir, ['scan'])).code).toBe(0);
+      } finally {
+        tree.cleanup();
+      }
+    }
+    const both = tempTree({ 'jwt-guard.json': off, '.github/jwt-guard.json': off, 'key.pem': ecKey() });
+    try {
+      const { code } = await run(both.dir, ['scan']);
+      expect(code).toBeInstanceOf(UserError);
+      expect((code as UserError).code).toBe('ERR_POLICY_AMBIGUOUS');
+      expect((code as Error).message).toMatch(/^\.github\/jwt-guard\.json and jwt-guard\.json are both policies in .*: keep one .* or name one with --policy$/);
+      // naming one settles it
+      expect((await run(both.dir, ['scan', '--policy', 'jwt-guard.json'])).code).toBe(0);
+    } finally {
+      both.cleanup();
+    }
+  });
+
+  it('takes the policy from JWT_GUARD_POLICY when --policy is not given, and says where a missing one came from', async () => {
+    const tree = tempTree({ 'config/policy.json': off, 'key.pem': ecKey() });
+    try {
+      expect((await run(tree.dir, ['scan'])).code).toBe(1);
+      expect((await run(tree.dir, ['scan'], { JWT_GUARD_POLICY: 'config/policy.json' })).code).toBe(0);
+      // --policy wins over the environment
+      const strict = path.join(tree.dir, 'config/strict.json');
+      writeFileSync(strict, JSON.stringify({ extends: 'strict' }));
+      expect((await run(tree.dir, ['scan', '--policy', strict], { JWT_GUARD_POLICY: 'config/policy.json' })).code).toBe(1);
+      const missing = await run(tree.dir, ['scan'], { JWT_GUARD_POLICY: 'config/nope.json' });
+      expect((missing.code as Error).message).toBe('policy file not found: ' + path.join(tree.dir, 'config/nope.json') + ' (from JWT_GUARD_POLICY)');
+      // check and the key commands read it too
+      expect(((await run(tree.dir, ['check', '--file', 'key.pem'], { JWT_GUARD_POLICY: 'config/nope.json' })).code as Error).message).toContain('(from JWT_GUARD_POLICY)');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('exits with --exit-code N on findings, 0 without, and refuses codes that mean something else', async () => {
+    const dirty = tempTree({ 'key.pem': ecKey() });
+    const clean = tempTree({ 'a.txt': 'hello' });
+    try {
+      expect((await run(dirty.dir, ['scan', '--exit-code', '20'])).code).toBe(20);
+      expect((await run(clean.dir, ['scan', '--exit-code', '20'])).code).toBe(0);
+      expect((await run(dirty.dir, ['scan', '--exit-code', '20', '--fail-on', 'none'])).code).toBe(0);
+      for (const bad of ['0', '2', '3', '126', '-1', 'x']) {
+        const { code } = await run(dirty.dir, ['scan', `--exit-code=${bad}`]);
+        expect((code as Error).message).toMatch(/^--exit-code must be a number from 1 to 125 other than 2 \(usage error\) and 3 \(internal error\)/);
+      }
+      expect(((await run(dirty.dir, ['scan', '--exit-code', '0'])).code as Error).message).toContain('use --fail-on none');
+      // a value that looks like an option: one line that says how to write it
+      expect(((await run(dirty.dir, ['scan', '--exit-code', '-1'])).code as Error).message).toBe("Option '--exit-code' argument is ambiguous (a value that starts with a dash is written --option=VALUE): run jwt-guard scan --help for its options");
+    } finally {
+      dirty.cleanup();
+      clean.cleanup();
+    }
+  });
+});
+
+describe('jwt-guard scan --quiet, --verbose and --tee', () => {
+  it('--quiet prints only what fails the run and why, and nothing when it passes', async () => {
+    const tree = tempTree({ 'k.pem': ecKey(), 'old.pem': encrypted() });
+    const clean = tempTree({ 'old.pem': encrypted() });
+    try {
+      const run = cliIo(tree.dir);
+      expect(await runCli(['scan', '-q'], run.handle)).toBe(1);
+      expect(run.out()).toContain('./k.pem');
+      expect(run.out()).not.toContain('old.pem'); // a warning, below --fail-on error
+      expect(run.out().trimEnd().split('\n').at(-1)).toBe("jwt-guard found 1 finding at or above 'error' (1 private-key)");
+      expect(run.out()).not.toContain('next:');
+      const passing = cliIo(clean.dir);
+      expect(await runCli(['scan', '--quiet'], passing.handle)).toBe(0);
+      expect(passing.out()).toBe('');
+      expect(passing.err()).toBe('');
+      await expect(runCli(['scan', '-q', '-v'], cliIo(tree.dir).handle)).rejects.toThrow('--quiet and --verbose cannot be combined: choose one');
+    } finally {
+      tree.cleanup();
+      clean.cleanup();
+    }
+  });
+
+  it('--verbose names the policy and what was scanned, and lists every suppressed finding with what accepted it and why', async () => {
+    const tree = tempTree({
+      '.github/jwt-guard.json': JSON.stringify({ ignore: [{ paths: ['vendor/**'], reason: 'upstream test vectors' }] }),
+      'vendor/k.pem': ecKey(),
+      'inline.txt': `# jwt-guard-ignore-next-line private-key -- RFC 8037 example\n${ecKey()}`,
+      'k.pem': ecKey(),
+    });
+    try {
+      const run = cliIo(tree.dir);
+      expect(await runCli(['scan', '--verbose'], run.handle)).toBe(1);
+      expect(run.err()).toMatch(/^jwt-guard: policy \S*\.github\/jwt-guard\.json; fails on error$/m);
+      expect(run.err()).toMatch(/^jwt-guard: 4 files scanned .*; 1 findings, 2 suppressed, 0 skipped; reading threads: 1$/m);
+      expect(run.out()).toContain('suppressed (2):');
+      expect(run.out()).toMatch(/^ {2}\.\/inline\.txt:2:1 {2}private-key {2}accepted inline: RFC 8037 example$/m);
+      expect(run.out()).toMatch(/^ {2}\.\/vendor\/k\.pem:1:1 {2}private-key {2}accepted by the policy's ignore list: upstream test vectors$/m);
+      // the default report counts them and does not list them
+      const plain = cliIo(tree.dir);
+      await runCli(['scan'], plain.handle);
+      expect(plain.out()).not.toContain('accepted inline');
+      expect(plain.err()).toBe('');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('--tee passes standard input through unchanged, all of it, and reports on standard error', async () => {
+    const tree = tempTree({ '.github/jwt-guard.json': JSON.stringify({ files: { maxFileSize: '1KB' } }) });
+    try {
+      const log = ['step 1: building', `step 2: loaded ${JSON.stringify(ecKey())}`, 'x'.repeat(3000), 'step 3: done', ''].join('\n');
+      const chunks = log.match(/[^]{1,500}/g)!;
+      const run = cliIo(tree.dir, chunks);
+      expect(await runCli(['scan', '--stdin-log', '--tee'], run.handle)).toBe(1);
+      expect(run.out()).toBe(log);
+      // the part beyond the cap passed through, and the report says it was not scanned
+      expect(run.err()).toContain('incomplete-scan');
+      expect(run.err()).toContain('private-key');
+      const json = cliIo(tree.dir, 'nothing here\n');
+      expect(await runCli(['scan', '--stdin-log', '--tee', '--format', 'json'], json.handle)).toBe(0);
+      expect(json.out()).toBe('nothing here\n');
+      expect(JSON.parse(json.err()).summary.findings).toBe(0);
+      // a policy error stops the scan, not the log
+      const broken = tempTree({ '.github/jwt-guard.json': '{ "rules": 1 }' });
+      const stopped = cliIo(broken.dir, 'the step output\n');
+      await expect(runCli(['scan', '--stdin-log', '--tee'], stopped.handle)).rejects.toThrow(/invalid policy/);
+      expect(stopped.out()).toBe('the step output\n');
+      broken.cleanup();
+      await expect(runCli(['scan', '--tee'], cliIo(tree.dir).handle)).rejects.toThrow('--tee passes standard input through: it goes with --stdin-log or --stdin-diff');
+    } finally {
+      tree.cleanup();
     }
   });
 });

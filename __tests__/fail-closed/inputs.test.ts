@@ -98,10 +98,11 @@ describe('no echoes', () => {
   });
 
   it('a *-file option that names no file says so without repeating the value', async () => {
-    const repo = tempTree({ 'a.txt': 'x' });
+    // encrypt-key judges the key before it asks for a passphrase: a real one, made here.
+    const repo = tempTree({ 'a.txt': 'x', 'key.pem': k.sec1(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey) });
     try {
       for (const option of ['--passphrase-file', '--key-file', '--hmac-secret-file', '--file']) {
-        const command = option === '--hmac-secret-file' || option === '--file' ? ['check', 'x.y.z'] : option === '--passphrase-file' ? ['encrypt-key', '--key-file', 'a.txt'] : ['mint'];
+        const command = option === '--hmac-secret-file' || option === '--file' ? ['check', 'x.y.z'] : option === '--passphrase-file' ? ['encrypt-key', '--key-file', 'key.pem'] : ['mint'];
         const { code, message } = await failure([...command, option, 'correct horse battery staple'], repo.dir);
         expect([option, code]).toEqual([option, 2]);
         expect(message).toContain(`${option} (the value given is not repeated, in case it is a secret): no such file`);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose';
 import { runCli, type CliIo } from '../../src/cli/cli.js';
@@ -89,7 +89,7 @@ describe('mint: refusals leave no token', () => {
     ['a corrupt blob', async () => openSigningKey('eyJhbGciOiJQQkVTMiJ9.AAAA.BBBB.CCCC.DDDD', PASS, { allowPlainKey: false }), 'not a JWE jwt-guard accepts'],
     ['a plain key', async () => openSigningKey(k.pkcs8(ec), undefined, { allowPlainKey: false }), 'the signing key is not encrypted'],
     ['an encrypted key without a passphrase', async () => openSigningKey(encryptToPkcs8(ec, PASS), undefined, { allowPlainKey: false }), 'no passphrase was given'],
-    ['a weak key', async () => mint(k.keyPair({ type: 'rsa', bits: 1024 }).privateKey, mintPolicy({ algorithm: 'RS256' })), 'the signing key is weak or unfit for RS256: its 1024-bit modulus'],
+    ['a weak key', async () => mint(k.keyPair({ type: 'rsa', bits: 1024 }).privateKey, mintPolicy({ algorithm: 'RS256' })), 'the signing key is weak or unfit for RS256 (mint.algorithm): its 1024-bit modulus'],
     ['an algorithm the key does not fit', async () => mint(ec, mintPolicy({ algorithm: 'RS256' })), 'unfit for RS256'],
     ['an algorithm the policy forbids', async () => mint(ec, mintPolicy({ algorithm: 'ES256' }, { algorithms: { allow: ['EdDSA'] } })), "'ES256' is not in algorithms.allow"],
     ['claims that set exp', async () => mint(ec, mintPolicy(), 'jwe', { claimSets: [{ exp: 9999999999 }] }), 'claims sets exp, which only the minting run sets'],
@@ -167,6 +167,66 @@ describe('encrypt-key and keygen', () => {
       expect(readFileSync(path.join(repo.dir, 'key.enc.pem'), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
       expect(jwe.out() + pem.out()).not.toContain(PASS);
       await expect(runCli(['encrypt-key', '--key-file', 'key.pem'], io(repo.dir, { JWT_GUARD_KEY_PASSPHRASE: 'short' }).handle)).rejects.toThrow(/at least 12 characters/);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('encrypt-key says what it wrote, and refuses a key mint would refuse before asking for a passphrase', async () => {
+    const repo = tempTree({ 'key.pem': k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey), 'weak.pem': k.pkcs8(k.keyPair({ type: 'rsa', bits: 1024 }).privateKey), 'rsa.pem': k.pkcs8(k.keyPair({ type: 'rsa', bits: 2048 }).privateKey) });
+    try {
+      const ok = io(repo.dir, { JWT_GUARD_KEY_PASSPHRASE: PASS });
+      expect(await runCli(['encrypt-key', '--key-file', 'key.pem', '--output', 'key.jwe'], ok.handle)).toBe(0);
+      expect(ok.err()).toMatch(/^jwt-guard: encrypted the EC P-256 key \(kid [\w-]{43}\) for ES256, as a compact JWE \(PBES2-HS512\+A256KW, A256GCM\), to key\.jwe \(mode 600\): store it as a secret, then delete it and the plain key\n$/);
+      // an RSA key for the default ES256, and a weak one: refused, nothing written, no passphrase asked
+      let asked = 0;
+      const refuse = (file: string) => {
+        const run = io(repo.dir);
+        run.handle.prompt = async () => (asked++, PASS);
+        return runCli(['encrypt-key', '--key-file', file, '--output', `${file}.jwe`], run.handle);
+      };
+      await expect(refuse('rsa.pem')).rejects.toThrow(/^refusing to encrypt a key mint would refuse: the signing key is weak or unfit for ES256 \(mint.algorithm\)/);
+      const rs256 = tempTree({ '.github/jwt-guard.json': JSON.stringify({ mint: { algorithm: 'RS256', issuer: 'https://ci.example.test', audience: 'x' } }), 'weak.pem': k.pkcs8(k.keyPair({ type: 'rsa', bits: 1024 }).privateKey) });
+      try {
+        const run = io(rs256.dir);
+        run.handle.prompt = async () => (asked++, PASS);
+        await expect(runCli(['encrypt-key', '--key-file', 'weak.pem', '--output', 'weak.jwe'], run.handle)).rejects.toThrow(/its 1024-bit modulus is below keys.minRsaBits/);
+        expect(existsSync(path.join(rs256.dir, 'weak.jwe'))).toBe(false);
+      } finally {
+        rs256.cleanup();
+      }
+      expect(asked).toBe(0);
+      expect(existsSync(path.join(repo.dir, 'rsa.pem.jwe'))).toBe(false);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('asks for a passphrase on a terminal, twice for a new one, and writes nothing when they differ', async () => {
+    const repo = tempTree({ 'key.pem': k.pkcs8(k.keyPair({ type: 'ec', curve: 'P-256' }).privateKey) });
+    try {
+      const questions: string[] = [];
+      const answers = [PASS, PASS];
+      const run = io(repo.dir);
+      run.handle.prompt = async (q) => (questions.push(q), answers.shift()!);
+      expect(await runCli(['encrypt-key', '--key-file', 'key.pem', '--output', 'key.jwe'], run.handle)).toBe(0);
+      expect(questions).toEqual(['Enter passphrase: ', 'Enter same passphrase again: ']);
+      // mint asks once, for the encrypted key it is given
+      const minting = io(repo.dir, { JWT_GUARD_SIGNING_KEY: readFileSync(path.join(repo.dir, 'key.jwe'), 'utf8') });
+      const asked: string[] = [];
+      minting.handle.prompt = async (q) => (asked.push(q), PASS);
+      const policy = path.join(repo.dir, 'p.json');
+      (await import('node:fs')).writeFileSync(policy, JSON.stringify({ mint: { issuer: 'https://ci.example.test', audience: 'x' } }));
+      expect(await runCli(['mint', '--policy', 'p.json', '--github-context'], minting.handle)).toBe(0);
+      expect(asked).toEqual(['Passphrase for the signing key: ']);
+      expect(minting.err()).toContain('jwt-guard: warning: --github-context found none of GITHUB_REPOSITORY, GITHUB_REF, GITHUB_SHA, GITHUB_RUN_ID (not in a GitHub Actions job?): no context claims were added');
+      // two different answers: refused, nothing written
+      const differ = io(repo.dir);
+      const replies = [PASS, `${PASS}x`];
+      differ.handle.prompt = async () => replies.shift()!;
+      await expect(runCli(['encrypt-key', '--key-file', 'key.pem', '--output', 'other.jwe'], differ.handle)).rejects.toThrow('the passphrases do not match: nothing was written');
+      expect(existsSync(path.join(repo.dir, 'other.jwe'))).toBe(false);
+      expect(run.out() + run.err() + minting.err()).not.toContain(PASS);
     } finally {
       repo.cleanup();
     }

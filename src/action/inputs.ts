@@ -46,14 +46,14 @@ export function readMintInputs(core: ActionInputs, env: NodeJS.ProcessEnv): Mint
   const signingKey = core.getInput('signing-key');
   if (!signingKey) throw new UserError('ERR_INPUT', "mode 'mint' needs the 'signing-key' input (an encrypted key from a secret)");
   const passphrase = core.getInput('key-passphrase');
-  const policy = core.getInput('policy').trim();
+  const policy = core.getInput('policy').trim() || (env.JWT_GUARD_POLICY ?? '').trim();
   const claims = core.getInput('claims').trim();
   const audience = core.getInput('audience').trim();
   return {
     signingKey,
     workspace,
     ...(passphrase ? { passphrase } : {}),
-    ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace, { mustExist: true }) } : {}),
+    ...(policy ? { policyPath: insideWorkspace(policy, core.getInput('policy').trim() ? 'policy' : 'policy (from JWT_GUARD_POLICY)', workspace, { mustExist: true }) } : {}),
     ...(claims ? { claimSets: parseClaimSets(claims, "input 'claims'") } : {}),
     ...(audience ? { audience } : {}),
     githubContext: booleanInput(core.getInput('include-github-context').trim() || 'true', 'include-github-context'),
@@ -171,7 +171,8 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
   // One path or several, one per line: files or directories, each inside the workspace.
   const paths = (input('path') || '.').split(/\r?\n/).map((p) => p.trim()).filter(Boolean);
   const targets = paths.map((p) => insideWorkspace(p, 'path', workspace, { mustExist: true }));
-  const policy = input('policy');
+  // The input, else JWT_GUARD_POLICY (set for a whole job with env:), each a path in the workspace.
+  const policy = input('policy') || (env.JWT_GUARD_POLICY ?? '').trim();
   const sarif = input('sarif-file');
   const baseline = input('baseline');
   const jobLogs = jobLogSettings(input, env);
@@ -186,7 +187,7 @@ export function readInputs(core: ActionInputs, env: NodeJS.ProcessEnv): ActionSe
       scanFiles: true,
       format: parseFormat(input('format') || 'text', "input 'format'"),
       failOn: parseFailOn(input('fail-on') || 'error', "input 'fail-on'"),
-      ...(policy ? { policyPath: insideWorkspace(policy, 'policy', workspace, { mustExist: true }) } : {}),
+      ...(policy ? { policyPath: insideWorkspace(policy, input('policy') ? 'policy' : 'policy (from JWT_GUARD_POLICY)', workspace, { mustExist: true }) } : {}),
       ...(baseline ? { baseline: insideWorkspace(baseline, 'baseline', workspace, { mustExist: true }) } : {}),
       ...(tokens.length > 0 ? { tokens } : {}),
       ...(hmacSecret ? { hmacSecret } : {}),

@@ -15,7 +15,7 @@ export { EXIT, type CliIo };
 /** Every command, in the order the usage text lists them. Adding one: a module in commands/ and an entry here. */
 export const COMMANDS: readonly Command[] = [scanCommand, checkCommand, mintCommand, encryptKeyCommand, keygenCommand, initCommand, hookCommand];
 
-const EXIT_CODES = 'Exit codes: 0 clean (or only findings below --fail-on), 1 findings, 2 usage or policy error, 3 internal error.';
+const EXIT_CODES = 'Exit codes: 0 clean (or only findings below --fail-on), 1 findings (or --exit-code N), 2 usage or policy error, 3 internal error.';
 
 /** The whole usage text, rendered from the commands' own declarations. */
 export function usage(): string {

@@ -10,6 +10,8 @@ export interface CommandOption {
   value?: string;
   /** One line (or several, joined by line breaks) for the usage text. */
   description: string;
+  /** A one-letter alias (`-q`), for the flags people type often. */
+  short?: string;
   /** Parsed but not listed (an alias kept for compatibility). */
   hidden?: boolean;
 }
@@ -36,7 +38,7 @@ export function optionLines(command: Command): string[] {
   const lines: string[] = [];
   for (const [name, option] of Object.entries(command.options)) {
     if (option.hidden) continue;
-    const flag = `  --${name}${option.value ? ` ${option.value}` : ''}`;
+    const flag = `  ${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` ${option.value}` : ''}`;
     const [first, ...more] = option.description.split('\n');
     lines.push(`${flag.padEnd(COLUMN)} ${first}`);
     for (const line of more) lines.push(`${' '.repeat(COLUMN + 1)}${line}`);
@@ -52,12 +54,14 @@ export function usageOf(command: Command): string {
 
 /** Parses a command's arguments against its declared options; a mistake is a usage error that points at the command's help. */
 export function parseCommand(command: Command, args: string[]): { values: ParsedValues; positionals: string[] } {
-  const options = Object.fromEntries(Object.entries(command.options).map(([name, option]) => [name, { type: option.type, ...(option.default !== undefined ? { default: option.default } : {}) }]));
+  const options = Object.fromEntries(Object.entries(command.options).map(([name, option]) => [name, { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.default !== undefined ? { default: option.default } : {}) }]));
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as ParsedValues, positionals };
   } catch (error) {
     // One line, and where to look: not the whole manual.
-    throw new UserError('ERR_USAGE', `${(error as Error).message.split('. ')[0]}: run jwt-guard ${command.name} --help for its options`);
+    const first = (error as Error).message.split(/\.\s/)[0]!;
+    const dash = /argument is ambiguous/.test(first) ? ' (a value that starts with a dash is written --option=VALUE)' : '';
+    throw new UserError('ERR_USAGE', `${first}${dash}: run jwt-guard ${command.name} --help for its options`);
   }
 }

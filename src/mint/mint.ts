@@ -78,16 +78,21 @@ export function githubContextClaims(env: NodeJS.ProcessEnv): Record<string, stri
   return Object.fromEntries(Object.entries(names).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length > 0));
 }
 
-/** Refuses a key or algorithm the policy forbids, before anything is signed. */
-async function checkKey(policy: Policy, key: SigningKey): Promise<void> {
+/**
+ * Refuses a key or algorithm the policy forbids, before anything is signed (mint), or
+ * before a key is stored in a secret that mint would refuse to use (encrypt-key: `doing`
+ * says which). Returns the key's facts.
+ */
+export async function checkSigningKey(policy: Policy, key: SigningKey, doing = 'refusing to mint'): Promise<KeyFacts> {
   const alg = policy.mint.algorithm;
   const verdict = judgeAlgorithm(alg, policy.algorithms);
-  if (!verdict.allowed) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: mint.algorithm ${verdict.reason}`);
+  if (!verdict.allowed) throw new UserError('ERR_MINT_REFUSED', `${doing}: mint.algorithm ${verdict.reason}`);
   const facts: KeyFacts = { kind: 'key', private: true, ...(await describeKeyObject(key.privateKey)), encrypted: false, encoding: 'jwk', confirmed: true, digest: key.kid, alg };
   const requirement = keyRequirement(alg);
-  if (!requirement || !MINT_ALGORITHMS.has(alg)) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: mint.algorithm ${alg} is not one jwt-guard mints with: ${[...MINT_ALGORITHMS].join(', ')}`);
+  if (!requirement || !MINT_ALGORITHMS.has(alg)) throw new UserError('ERR_MINT_REFUSED', `${doing}: mint.algorithm ${alg} is not one jwt-guard mints with: ${[...MINT_ALGORITHMS].join(', ')}`);
   const weaknesses = keyWeaknesses(facts, policy.keys);
-  if (weaknesses.length > 0) throw new UserError('ERR_MINT_REFUSED', `refusing to mint: the signing key is weak or unfit for ${alg}: ${weaknesses.join('; ')}`);
+  if (weaknesses.length > 0) throw new UserError('ERR_MINT_REFUSED', `${doing}: the signing key is weak or unfit for ${alg} (mint.algorithm): ${weaknesses.join('; ')}`);
+  return facts;
 }
 
 function claimSetsFrom(request: MintRequest, policy: Policy): Array<Record<string, unknown>> {
@@ -116,7 +121,7 @@ function claimSetsFrom(request: MintRequest, policy: Policy): Array<Record<strin
 export async function mintTokens(policy: Policy, request: MintRequest): Promise<MintResult> {
   const warnings: string[] = [];
   const { mint } = policy;
-  await checkKey(policy, request.key);
+  await checkSigningKey(policy, request.key);
   if (request.key.form === 'plain-pem' || request.key.form === 'plain-jwk') warnings.push('the signing key arrived unencrypted (mint.allowPlainKey): store it encrypted with jwt-guard encrypt-key');
   let lifetime = mint.lifetime;
   if (lifetime > policy.tokens.maxLifetime) {

@@ -30,7 +30,7 @@ export type ExtraSource = (policy: Policy, spool: Spool) => Promise<{ files: Fil
 
 /** Policy first (a bad one stops the run before any file is read), then the scan. */
 export async function runScan(settings: ScanSettings, extraSource?: ExtraSource): Promise<ScanOutcome> {
-  const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), searchRoots: [policyRoot(settings), settings.base] });
+  const policy = loadPolicy({ ...(settings.policyPath ? { policyPath: settings.policyPath } : {}), ...(settings.policyFrom ? { policyFrom: settings.policyFrom } : {}), searchRoots: [policyRoot(settings), settings.base] });
   const trusted = await loadTrustedKeys(policy.keys.trusted, settings.base);
   const fixtures = await loadFixtureJudge(policy, settings.base);
   // --baseline (or the Action's input) first, then the one the policy names.

@@ -20,6 +20,8 @@ export interface ScanSettings {
   base: string;
   /** Explicit policy file. */
   policyPath?: string;
+  /** Where policyPath came from when not an option (`JWT_GUARD_POLICY`). */
+  policyFrom?: string;
   format: Format;
   failOn: FailOn;
   /** Baseline file whose findings are accepted. */

@@ -16,13 +16,18 @@ import { isInside } from '../sources/files.js';
 
 export const DEFAULT_POLICY_PATH = '.github/jwt-guard.json';
 
+/** Where a directory's policy may be, in this order (init writes the first). Two of them at once is refused: one would be edited, the other read. */
+export const POLICY_NAMES = [DEFAULT_POLICY_PATH, 'jwt-guard.json', '.jwt-guard.json'] as const;
+
 /** The schema's validator, compiled ahead of time (see __tests__/generated.test.ts). */
 const validateFn = validatePolicy as unknown as ValidateFunction;
 
 export interface LoadPolicyOptions {
-  /** An explicit policy file (CLI `--policy`, Action `policy`), absolute or relative to the cwd; must exist. */
+  /** An explicit policy file (CLI `--policy`, Action `policy`, or JWT_GUARD_POLICY), absolute or relative to the cwd; must exist. */
   policyPath?: string;
-  /** Directories whose `.github/jwt-guard.json` is used when no path is given, first found wins. */
+  /** Where policyPath came from, when not an option (`JWT_GUARD_POLICY`), for the message if it is not there. */
+  policyFrom?: string;
+  /** Directories whose policy (POLICY_NAMES) is used when no path is given, first found wins. */
   searchRoots: string[];
 }
 
@@ -35,11 +40,16 @@ export function loadPolicy(options: LoadPolicyOptions): Policy {
   let file: string | undefined;
   if (options.policyPath) {
     file = path.resolve(options.policyPath);
-    if (!existsSync(file)) throw new UserError('ERR_POLICY_NOT_FOUND', `policy file not found: ${options.policyPath}`);
+    if (!existsSync(file)) throw new UserError('ERR_POLICY_NOT_FOUND', `policy file not found: ${options.policyPath}${options.policyFrom ? ` (from ${options.policyFrom})` : ''}`);
   } else {
     for (const root of options.searchRoots) {
-      const candidate = path.join(root, DEFAULT_POLICY_PATH);
-      if (!existsSync(candidate)) continue;
+      const found = POLICY_NAMES.map((name) => path.join(root, name)).filter((candidate) => existsSync(candidate));
+      if (found.length === 0) continue;
+      if (found.length > 1) {
+        const names = found.map((f) => path.relative(root, f)).join(' and ');
+        throw new UserError('ERR_POLICY_AMBIGUOUS', `${names} are ${found.length === 2 ? 'both' : 'all'} policies in ${root}: keep one (jwt-guard reads ${POLICY_NAMES.join(', then ')}), or name one with --policy`);
+      }
+      const candidate = found[0]!;
       // A policy found in the repository is the repository's: a link out of it (to /proc/self/environ, say) is refused.
       const real = realpathSync(candidate);
       if (!isInside(realpathSync(root), real)) throw new UserError('ERR_POLICY_UNREADABLE', `policy file ${candidate} links outside ${root}: refusing to read it`);

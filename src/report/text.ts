@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ScanResult, Severity, UnitKind } from '../types.js';
 import { safeText } from './safe.js';
-import { countLine, failureLine, nextSteps, ruleTotals, scannedLine, severityCounts, suppressedLine, type Summary } from './summary.js';
+import { atOrAbove, countLine, failureLine, nextSteps, ruleTotals, scannedLine, severityCounts, suppressedLine, type Summary } from './summary.js';
 import { byCodeUnit } from '../util/order.js';
 import { describeCommit } from './commit.js';
 import { groupByArtifact } from './groups.js';
@@ -17,6 +17,11 @@ export interface TextOptions {
   paths?: { cwd: string; base: string };
   /** The terminal's width: lines wrap to it (on a TTY only). */
   width?: number;
+  /**
+   * quiet: only the findings that fail the run and one line of why (nothing at all when it
+   * passes); verbose: also every suppressed finding, with what accepted it and the reason.
+   */
+  detail?: 'quiet' | 'verbose';
 }
 
 /** A repository file's path as the user typed it from where they stand (`../x.pem`, `./x.pem`); labels (`<stdin>`) and job logs as they are. */
@@ -58,13 +63,18 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
   const severityColour: Record<Severity, Colour> = { error: 'red', warning: 'yellow', note: 'blue' };
   const lines: string[] = [];
   const where = (file: string, kind: UnitKind | undefined) => shownPath(safeText(file), kind, options.paths);
+  const quiet = options.detail === 'quiet';
+  // Quiet: what fails the run, and nothing when it passes (a pre-commit hook or a script's step stays silent).
+  if (quiet && summary.passed) return '';
+  const shownFindings = quiet ? result.findings.filter((f) => atOrAbove(f.severity, summary.failOn)) : result.findings;
   const byFile = new Map<string, ScanResult['findings']>();
-  for (const finding of result.findings) {
+  for (const finding of shownFindings) {
     const list = byFile.get(finding.file) ?? [];
     list.push(finding);
     byFile.set(finding.file, list);
   }
   const indent = ' '.repeat(18);
+  const finish = () => `${lines.flatMap((line) => wrapLine(line, options.width, line.startsWith(indent) ? indent.length + 8 : /^ {2}\d/.test(line) ? indent.length : 2)).join('\n')}\n`;
   for (const [file, findings] of [...byFile].sort(([a], [b]) => byCodeUnit(a, b))) {
     const shown = where(file, findings[0]?.unitKind);
     lines.push(paint('underline', shown));
@@ -89,6 +99,20 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
     }
     lines.push('');
   }
+  if (quiet) {
+    lines.push(paint('red', failureLine(summary)));
+    return finish();
+  }
+  if (options.detail === 'verbose' && result.suppressed.length > 0) {
+    // What was accepted, by what, and why: the review a baseline or an inline comment otherwise hides.
+    lines.push(paint('bold', `suppressed (${result.suppressed.length}):`));
+    for (const s of result.suppressed) {
+      const by = s.suppressedBy === 'policy' ? 'by the policy\'s ignore list' : s.suppressedBy === 'inline' ? 'inline' : 'by the baseline';
+      lines.push(`  ${where(s.file, s.unitKind)}:${s.line}:${s.column}  ${paint('grey', s.ruleId)}  accepted ${by}${s.reason ? `: ${safeText(s.reason)}` : ''}`);
+      lines.push(`${indent}${paint('grey', safeText(s.message))}`);
+    }
+    lines.push('');
+  }
   for (const skip of result.skipped) {
     lines.push(`${paint('yellow', 'skipped')} ${where(skip.file, skip.unitKind)}: ${skip.reason}${skip.detail ? ` (${safeText(skip.detail)})` : ''}`);
   }
@@ -107,5 +131,5 @@ export function renderText(result: ScanResult, summary: Summary, options: TextOp
   if (summary.findings > 0) lines.push(summary.passed ? `  none at or above the failure threshold '${summary.failOn}'` : `  ${failureLine(summary).replace(/^jwt-guard found/, 'fails on')}`);
   const steps = nextSteps(result.findings);
   if (steps.length > 0) lines.push(`${paint('bold', 'next:')} ${steps.map((s) => s.short).join('; ')}`);
-  return `${lines.flatMap((line) => wrapLine(line, options.width, line.startsWith(indent) ? indent.length + 8 : /^ {2}\d/.test(line) ? indent.length : 2)).join('\n')}\n`;
+  return finish();
 }

@@ -1,16 +1,16 @@
 import path from 'node:path';
-import { runScan } from '../../pipeline/run-scan.js';
+import { runScan, type ScanOutcome } from '../../pipeline/run-scan.js';
 import { debugFromEnv, parseFailOn, parseFormat, threadsFromEnv, type ScanSettings } from '../../pipeline/settings.js';
 import { reportPieces } from '../../report/index.js';
 import { safeText } from '../../report/safe.js';
-import { failureLine } from '../../report/summary.js';
+import { failureLine, scannedLine } from '../../report/summary.js';
 import { gitTopLevel, relativeTo, resolveTargets } from '../../sources/files.js';
 import { isBareRepository } from '../../sources/git.js';
 import { writeFileAtomic } from '../../util/write-file.js';
 import type { Command, ParsedValues } from '../command.js';
 import { UserError } from '../../errors.js';
 import type { HistorySelection } from '../../sources/history.js';
-import { EXIT } from '../io.js';
+import { EXIT, EXIT_CODE_OPTION, parseExitCode, policyChoice, teeInput, type CliIo } from '../io.js';
 
 /** What part of the history the flags select, if any: --history (with --refs), --range and --since, or --staged, one at a time. */
 function historySelection(values: ParsedValues): HistorySelection | undefined {
@@ -39,12 +39,21 @@ async function historyTarget(history: HistorySelection, targets: string[], targe
   throw new UserError('ERR_USAGE', history.kind === 'staged' ? `${flag} reads the index of a git work tree, and ${where} is not in one` : `${flag} reads a git repository, and ${where} is neither in a work tree nor a bare repository`);
 }
 
+/** --verbose, on standard error: which policy was read, what the scan covered and how long it took, with how many threads. */
+function verboseLines(outcome: ScanOutcome, settings: ScanSettings, io: CliIo): void {
+  const { policy, result, summary } = outcome;
+  const source = path.isAbsolute(policy.source) ? safeText(relativeTo(io.cwd, policy.source) || policy.source) : policy.source;
+  const threads = settings.parallel ? (settings.parallel.threads ?? 'one per core for a large tree') : 1;
+  io.stderr.write(`jwt-guard: policy ${source}${settings.policyFrom ? ` (from ${settings.policyFrom})` : ''}; fails on ${summary.failOn}\n`);
+  io.stderr.write(`jwt-guard: ${scannedLine(summary)}; ${result.findings.length} findings, ${result.suppressed.length} suppressed, ${result.skipped.length} skipped; reading threads: ${threads}\n`);
+}
+
 export const scanCommand: Command = {
   name: 'scan',
   args: '[PATH...]',
   summary: 'Scan files and directories (default: the current directory) for keys and tokens',
   options: {
-    policy: { type: 'string', value: 'FILE', description: "Policy file (default: .github/jwt-guard.json in PATH, then in the repository root;\nwithout one the built-in 'recommended' policy applies)" },
+    policy: { type: 'string', value: 'FILE', description: "Policy file (default: JWT_GUARD_POLICY, else .github/jwt-guard.json, jwt-guard.json\nor .jwt-guard.json in PATH, then in the repository root; without one the built-in\n'recommended' policy applies)" },
     format: { type: 'string', default: 'text', value: 'FORMAT', description: 'text (default), json or sarif' },
     output: { type: 'string', value: 'FILE', description: 'Write the report to FILE instead of standard output' },
     'fail-on': { type: 'string', default: 'error', value: 'LEVEL', description: 'error (default), warning, note or none: exit 1 on findings at or above it' },
@@ -52,16 +61,25 @@ export const scanCommand: Command = {
     'write-baseline': { type: 'string', value: 'FILE', description: 'Record every current finding in FILE (and exit 0)' },
     'stdin-log': { type: 'boolean', default: false, description: 'Scan standard input as a log (files too only when PATH is given); diffs in it (git log -p)\nare read as the files they add' },
     'stdin-diff': { type: 'boolean', default: false, description: 'Scan standard input as a unified diff (git diff, git log -p, a patch): the files it adds' },
+    tee: { type: 'boolean', default: false, description: 'With --stdin-log or --stdin-diff: pass the input through to standard output unchanged,\nand write the report to standard error (or --output)' },
     history: { type: 'boolean', default: false, description: 'Scan every blob in the git history of PATH (each once), not the work tree' },
     refs: { type: 'string', value: 'REFS', description: 'With --history: only what these refs reach (comma-separated; default: every ref)' },
     range: { type: 'string', value: 'A..B', description: 'Scan only the blobs the commits of a range introduce (what a push or a pull request adds)' },
     since: { type: 'string', value: 'DATE', description: 'Scan only the blobs introduced by commits since DATE (with --range or alone, on HEAD)' },
     staged: { type: 'boolean', default: false, description: 'Scan the staged changes, as they will be committed (for pre-commit)' },
+    'exit-code': EXIT_CODE_OPTION,
+    quiet: { type: 'boolean', default: false, short: 'q', description: 'Only the findings that fail the run and why; no output when it passes' },
+    verbose: { type: 'boolean', default: false, short: 'v', description: 'Also the policy read, what was scanned and how long it took (on standard error),\nand every suppressed finding with what accepted it and why' },
     'no-color': { type: 'boolean', default: false, description: 'No colour in text output (also NO_COLOR=1)' },
     color: { type: 'boolean', default: false, description: 'Colour in text output even when not on a terminal', hidden: true },
   },
   async run(values, positionals, io) {
     const resolve = (p: string) => path.resolve(io.cwd, p);
+    const exitCode = parseExitCode(values['exit-code']);
+    if (values.quiet && values.verbose) throw new UserError('ERR_USAGE', '--quiet and --verbose cannot be combined: choose one');
+    if (values.tee && !(values['stdin-log'] || values['stdin-diff'])) throw new UserError('ERR_USAGE', '--tee passes standard input through: it goes with --stdin-log or --stdin-diff');
+    const tee = values.tee ? teeInput(io) : undefined;
+    const detail = values.quiet ? 'quiet' : values.verbose ? 'verbose' : undefined;
     const history = historySelection(values);
     const { targets, targetsAreFiles, base } = await resolveTargets(positionals, io.cwd, io.env);
     if (history) await historyTarget(history, targets, targetsAreFiles, io);
@@ -73,32 +91,41 @@ export const scanCommand: Command = {
       scanFiles: !(values['stdin-log'] || values['stdin-diff']) || positionals.length > 0,
       format: parseFormat(values.format as string, '--format'),
       failOn: parseFailOn(values['fail-on'] as string, '--fail-on'),
-      ...(values.policy ? { policyPath: resolve(values.policy as string) } : {}),
+      ...policyChoice(io, values.policy),
       ...(values.baseline ? { baseline: resolve(values.baseline as string) } : {}),
       ...(values['write-baseline'] ? { writeBaseline: resolve(values['write-baseline'] as string) } : {}),
-      ...(values['stdin-log'] || values['stdin-diff'] ? { stdinLog: () => io.stdin() } : {}),
+      ...(values['stdin-log'] || values['stdin-diff'] ? { stdinLog: () => tee?.chunks ?? io.stdin() } : {}),
       ...(values['stdin-diff'] ? { stdinDiff: true } : {}),
       ...(io.workerEntry ? { parallel: { entry: io.workerEntry, ...(threads ? { threads } : {}) } } : {}),
       ...(debugFromEnv(io.env) ? { debug: true } : {}),
       ...(history ? { history } : {}),
     };
-    const outcome = await runScan(settings);
-    const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(io.stdout.isTTY) || Boolean(io.env.FORCE_COLOR));
-    const tty = !values.output && Boolean(io.stdout.isTTY);
-    const report = reportPieces(settings.format, outcome, { colour, paths: { cwd: io.cwd, base }, ...(tty && io.stdout.columns ? { width: io.stdout.columns } : {}) });
+    let outcome: ScanOutcome;
+    try {
+      outcome = await runScan(settings);
+    } finally {
+      // What the scan did not read (beyond files.maxFileSize, reported as incomplete; all of it after a policy error) still passes through.
+      await tee?.rest();
+    }
+    // With --tee, standard output carries the input: the report goes to standard error.
+    const out = tee ? io.stderr : io.stdout;
+    if (detail === 'verbose') verboseLines(outcome, settings, io);
+    const colour = !values.output && !values['no-color'] && !io.env.NO_COLOR && (Boolean(values.color) || Boolean(out.isTTY) || Boolean(io.env.FORCE_COLOR));
+    const tty = !values.output && Boolean(out.isTTY);
+    const report = reportPieces(settings.format, outcome, { colour, paths: { cwd: io.cwd, base }, ...(detail ? { detail } : {}), ...(tty && out.columns ? { width: out.columns } : {}) });
     if (values.output) {
       await writeFileAtomic(resolve(values.output as string), report);
-      io.stderr.write(`jwt-guard: ${settings.format} report written to ${safeText(values.output as string)}\n`);
+      if (!values.quiet) io.stderr.write(`jwt-guard: ${settings.format} report written to ${safeText(values.output as string)}\n`);
     } else {
-      for (const piece of report) io.stdout.write(piece);
+      for (const piece of report) out.write(piece);
     }
     if (settings.writeBaseline) {
       io.stderr.write(`jwt-guard: baseline of ${outcome.result.findings.length + outcome.summary.suppressed.baseline} findings written to ${safeText(values['write-baseline'] as string)}\n`);
       return EXIT.clean;
     }
     if (!outcome.summary.passed) {
-      if (settings.format !== 'text' || values.output) io.stderr.write(`${failureLine(outcome.summary)}\n`);
-      return EXIT.findings;
+      if ((settings.format !== 'text' || values.output) && !(tee && !values.output)) io.stderr.write(`${failureLine(outcome.summary)}\n`);
+      return exitCode;
     }
     return EXIT.clean;
   },
