@@ -64,8 +64,12 @@ describe('check: valid tokens of every key family', () => {
     const policy = { tokens: { ...basePolicy.tokens, trustedKeys: ['keys/jwks.json', 'keys/service.pem'] } };
     const repo = tempTree({ 'keys/jwks.json': JSON.stringify(jwks), 'keys/service.pem': k.spki(stranger.publicKey) });
     try {
-      const [result] = await runCheck(resolvePolicy(policy, 't'), { tokens: [token], base: repo.dir, now: NOW });
+      const [result, other] = await runCheck(resolvePolicy(policy, 't'), { tokens: [token, await sign(stranger.privateKey, 'ES256', 'svc-2026')], base: repo.dir, now: NOW });
       expect(result!.valid).toBe(true);
+      // the same key under the kid its signer chose: the message says why it does not match, and what to do
+      expect(other!.failure!.message).toContain(`kid 'svc-2026', which no key in tokens.trustedKeys has;`);
+      expect(other!.failure!.message).toContain(`'${kid}'`);
+      expect(other!.failure!.message).toContain("a key read from a PEM file or a certificate has its RFC 7638 thumbprint as kid: to match the token, put the key in a JWKS with the token's kid");
     } finally {
       repo.cleanup();
     }
@@ -83,7 +87,7 @@ describe('check: each failure, with a reason a person can act on', () => {
     row('a disallowed algorithm', () => sign(new TextEncoder().encode(hmacSecret), 'HS256', undefined), /^disallowed-algorithm: 'HS256' is not in algorithms\.allow/, { ...basePolicy, extends: 'strict' }),
     row('a key-carrying header', () => es(goodClaims(), { jku: 'http://127.0.0.1:9/jwks' }), /^insecure-header: jku points to a key set URL/),
     row('the wrong typ', () => es(), /^token-type: its typ 'JWT' and tokens\.type is 'at\+jwt'/, { tokens: { ...basePolicy.tokens, type: 'at+jwt' } }),
-    row('an unknown kid', () => sign(stranger.privateKey, 'ES256', 'k7'), /^token-signature: it is signed with kid 'k7', which no trusted key has$/),
+    row('an unknown kid', () => sign(stranger.privateKey, 'ES256', 'k7'), /^token-signature: it is signed with kid 'k7', which no key in tokens\.trustedKeys has; the \d trusted keys have kid 'rsa-1', 'ec-1', 'ed-1'/),
     row('a signature by another key', () => sign(stranger.privateKey, 'ES256', 'ec-1'), /^token-signature: its signature does not verify against the trusted key with kid 'ec-1'/),
     row('an HS token and no secret to check it with', () => sign(new TextEncoder().encode('other-secret-other-secret-other!!'), 'HS256', undefined), /^token-signature: its signature does not verify/),
     row('expiry', () => es(goodClaims({ iat: NOW - 4 * 3600, exp: NOW - 3 * 3600 })), /^token-expired: it expired 3 h ago \(exp \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/),
@@ -133,7 +137,7 @@ describe('check: JWKS URLs', () => {
       const pointing = await sign(k.keyPair({ type: 'ec', curve: 'P-256' }, true).privateKey, 'ES256', 'attacker-1', goodClaims(), { jku: `${base}/attacker/jwks.json` });
       const [first, second] = await check([good, pointing], policy);
       expect(first!.valid).toBe(true);
-      expect(second!.failure!.message).toContain("it is signed with kid 'attacker-1', which no trusted key has");
+      expect(second!.failure!.message).toContain("it is signed with kid 'attacker-1', which no key in tokens.trustedKeys or the JWKS at tokens.jwksUrls has;");
       expect(requests.every((url) => url === '/.well-known/jwks.json')).toBe(true);
       expect(requests.length).toBeGreaterThan(0);
     } finally {

@@ -18,6 +18,21 @@ export class NoTrustedKey extends JwtGuardError {
   }
 }
 
+/** Why no trusted key fits, and what to change: which kids the trusted keys have (a PEM's is its thumbprint), and where keys are listed. */
+function noKeyMessage(header: { kid?: string | undefined; alg?: string | undefined }, sources: KeySources): string {
+  const which = header.kid ? `kid '${String(header.kid).slice(0, 80)}'` : `no kid and alg ${header.alg}`;
+  if (sources.local.length === 0 && sources.remote.length === 0) return `it is signed with ${which}, and the policy trusts no keys: list its public key in tokens.trustedKeys (a JWKS or PEM file) or its issuer's JWKS in tokens.jwksUrls`;
+  const thumbprint = (kid: string) => /^[\w-]{43}$/.test(kid);
+  // Thumbprints first: they are the kids a reader does not expect.
+  const kids = sources.local.map((k) => k.kid).filter((kid): kid is string => typeof kid === 'string').sort((a, b) => Number(thumbprint(b)) - Number(thumbprint(a)));
+  const shown = kids.slice(0, 3).map((kid) => `'${kid.slice(0, 60)}'`).join(', ');
+  // A key from a PEM file or a certificate has no kid of its own: it was given its thumbprint, which a token's kid rarely is.
+  const thumbprints = kids.some(thumbprint) ? ' (a key read from a PEM file or a certificate has its RFC 7638 thumbprint as kid: to match the token, put the key in a JWKS with the token\'s kid)' : '';
+  const known = kids.length > 0 ? `; the ${kids.length === 1 ? 'trusted key has' : `${kids.length} trusted keys have`} kid ${shown}${kids.length > 3 ? ', …' : ''}${thumbprints}` : '';
+  const places = [sources.local.length > 0 ? 'tokens.trustedKeys' : '', sources.remote.length > 0 ? 'the JWKS at tokens.jwksUrls' : ''].filter(Boolean).join(' or ');
+  return `it is signed with ${which}, which no key in ${places} has${known}`;
+}
+
 /**
  * jose's key resolver over the trusted sources: the local keys first, then each allowed
  * JWKS URL. A token's own jku, x5u, jwk or x5c is never consulted.
@@ -47,7 +62,6 @@ export function keyResolver(sources: KeySources): JWTVerifyGetKey {
         throw new NoTrustedKey(`the JWKS at ${redactUrl(remote.url)} could not be read (${errorKind(error)})`);
       }
     }
-    const which = header.kid ? `kid '${String(header.kid).slice(0, 80)}'` : `no kid and alg ${header.alg}`;
-    throw new NoTrustedKey(`it is signed with ${which}, which no trusted key has`);
+    throw new NoTrustedKey(noKeyMessage(header, sources));
   };
 }

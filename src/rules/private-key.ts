@@ -23,7 +23,7 @@ export const privateKey: Rule = {
     help: [
       'A private key was found in the repository. Anyone who can read the repository, its forks or its history can sign as its owner.',
       '',
-      '**What to do:** treat the key as compromised. Rotate it (issue a new key, publish the new public key, revoke the old one), then remove the file and keep keys in a secret store. Deleting the file is not enough: the key stays in git history.',
+      '**What to do:** treat the key as compromised. Rotate it (issue a new key, publish the new public key, revoke the old one), then remove the file and keep keys in a secret store (a signing key for CI: `jwt-guard keygen`, or `jwt-guard encrypt-key` for an existing one, stored as a secret). Deleting the file is not enough: the key stays in git history (`jwt-guard scan --history` finds every copy). A test key belongs under `files.fixtures` in the policy.',
       '',
       'An encrypted key is reported at the `encryptedSeverity` option (warning by default): its passphrase is one more secret that must never sit beside it.',
       'A key store (PKCS#12 `.p12`/`.pfx`, Java JKS or JCEKS) is tried with a short list of well-known passwords (none, `changeit`, `notasecret`, `android`, `password`, `changeme`, `secret`, `123456`): one that opens with one of them is reported as an error, like an unencrypted key; one that does not is an encrypted key. A store that holds only certificates (a trust store) is not reported.',

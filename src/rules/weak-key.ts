@@ -70,7 +70,7 @@ export const weakKey: Rule = {
       '- **HMAC** (`oct`) keys must be at least as long as the hash they feed: 256 bits for HS256, 384 for HS384, 512 for HS512 (RFC 7518 3.2). A key with no `alg` is judged as an HMAC key. **AES** keys (`A128KW`, `A256GCM`, `A128CBC-HS256`...) must be the size their algorithm takes: a 128-bit AES key is not weak.',
       '- A JWK\'s `alg` must fit its key (ES256 needs P-256, RS256 an RSA key, HS256 an oct key): one key, one algorithm (RFC 8725 3.1).',
       '',
-      '**What to do:** generate a new key that meets the policy (for instance EC P-256 or Ed25519), publish it, move signers to it, then retire the weak one. Where a weak public key belongs to someone else, tell them.',
+      '**What to do:** generate a new key that meets the policy (`keys.minRsaBits`, `keys.curves`, `keys.minHmacBits`; for instance EC P-256 or Ed25519, which `jwt-guard keygen` makes), publish it, move signers to it, then retire the weak one. Where a weak public key belongs to someone else, tell them.',
     ].join('\n'),
     messages: {
       weak: '{key} is weak: {problems}. Replace it with a key the policy accepts and retire this one.',
