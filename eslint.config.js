@@ -31,4 +31,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The one CommonJS shim: web-tree-sitter's CommonJS build is what bundles (see src/code/tree-sitter.cjs).
+    files: ['src/code/tree-sitter.cjs', 'src/code/tree-sitter.d.cts'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

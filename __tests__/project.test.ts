@@ -83,6 +83,7 @@ describe('the project', () => {
     expect(packed.files.map((f: { path: string }) => f.path).sort()).toEqual([
       'CHANGELOG.md', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md',
       'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'dist/cli/worker.js',
+      ...['c-sharp', 'go', 'java', 'javascript', 'python', 'ruby', 'tsx', 'typescript'].map((g) => `dist/grammars/tree-sitter-${g}.wasm`), 'dist/grammars/web-tree-sitter.wasm',
       'docs/rules.md', 'package.json', 'policy.schema.json',
     ]);
     // the changelog has a section for the version being built, or an Unreleased one for it

@@ -6,7 +6,7 @@
  * be the build of the committed source.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -28,6 +28,16 @@ for (const [name, entry] of Object.entries(entries)) {
   copyFileSync(path.join(workerBuild, 'index.js'), path.join(target, 'worker.js'));
 }
 rmSync(workerBuild, { recursive: true, force: true });
+
+// The code checks' WebAssembly (src/code/grammar.ts): the tree-sitter runtime and the grammars, once for both bundles.
+const grammars = path.join(out, 'grammars');
+rmSync(grammars, { recursive: true, force: true });
+mkdirSync(grammars, { recursive: true });
+copyFileSync(path.join(root, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.wasm'), path.join(grammars, 'web-tree-sitter.wasm'));
+// ncc copies the runtime's WebAssembly beside each bundle as an asset, read as text and so corrupt: the code passes the good copy's path instead.
+for (const name of Object.keys(entries)) for (const file of readdirSync(path.join(out, name))) if (file.endsWith('.wasm')) rmSync(path.join(out, name, file));
+const languages = readFileSync(path.join(root, 'src', 'code', 'languages.ts'), 'utf8').match(/tree-sitter-[\w-]+\.wasm/g);
+for (const file of new Set(languages)) copyFileSync(path.join(root, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm', file), path.join(grammars, file));
 
 function files(dir) {
   if (!existsSync(dir)) return [];

@@ -30,6 +30,8 @@ try {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   writeFileSync(path.join(dirty, 'deploy.pem'), privateKey.export({ format: 'pem', type: 'pkcs8' }));
   writeFileSync(path.join(clean, 'README.md'), 'nothing here\n');
+  // Source code the code checks parse (tree-sitter's WebAssembly, loaded by this runtime).
+  writeFileSync(path.join(dirty, 'verify.py'), 'import jwt\nclaims = jwt.decode(t, options={"verify_signature": False})\n');
   const cli = (args, cwd) => spawnSync(node, [path.join(root, 'dist/cli/index.js'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, JWT_GUARD_THREADS: '2' } });
 
   const found = cli(['scan', '--format', 'json'], dirty);
@@ -41,6 +43,7 @@ try {
     expect('cli: the JSON report parses', false, found.stdout.slice(0, 200));
   }
   expect('cli: the key is a private-key finding', rules.includes('private-key'), rules.join(', '));
+  expect('cli: the code checks parse Python', rules.includes('insecure-verification'), rules.join(', '));
   expect('cli: no report holds the key', !found.stdout.includes(privateKey.export({ format: 'pem', type: 'pkcs8' }).split('\n')[1]));
   const passed = cli(['scan'], clean);
   expect('cli: a clean tree exits 0', passed.status === 0, `exit ${passed.status}, ${passed.stderr.trim()}`);

@@ -24,7 +24,7 @@ export interface Span {
 export type ArtifactType = 'pem' | 'openssh' | 'ppk' | 'pgp' | 'jwk' | 'ssh-public' | 'jwt' | 'jwe' | 'der';
 
 /** What a finding is about: an artifact, or (for incomplete-scan) the content of a whole unit or a part of it. */
-export type SubjectType = ArtifactType | 'content';
+export type SubjectType = ArtifactType | 'content' | 'code';
 
 /** What a detector found: where, and the raw text. Never decides policy. */
 export interface Artifact {

@@ -24,7 +24,7 @@ async function findingsOf(example: RuleExample): Promise<Array<{ ruleId: string;
     return checked!.failure ? [checked!.failure] : [];
   }
   const kind = example.kind ?? 'file';
-  const result = await scanUnit({ path: 'example.txt', kind, text }, policy);
+  const result = await scanUnit({ path: example.path ?? 'example.txt', kind, text }, policy);
   const gaps = result.gaps.flatMap((gap) => incompleteFinding(policy, { ...gap, unitKind: gap.unitKind ?? kind }) ?? []);
   return [...result.findings, ...gaps];
 }

@@ -18,6 +18,8 @@ import { suppressionFinding, type IneffectiveSuppression } from '../rules/ineffe
 import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from '../types.js';
 import { lineStarts, position } from '../util/lines.js';
 import { append } from '../util/arrays.js';
+import { analyzeCode, codeDigest } from '../code/index.js';
+import { languageOf } from '../code/languages.js';
 
 export { fingerprint };
 
@@ -157,6 +159,8 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     }
     if (fixture && findings.length > before) await asFixture(findings.slice(before), facts, fixture);
   }
+  // Source code: the code checks parse a whole file of a language they read (a chunk of a larger file is not one).
+  if (unit.kind === 'file' && (!context.chunk || context.chunk.whole)) await codeFindings(unit, policy, context, findings, gaps);
   if (!context.budget) append(gaps, budget.gaps());
   const { ranges, problems } = findings.length > 0 ? inlineDirectives(unit.text) : NO_DIRECTIVES;
   for (const finding of findings) {
@@ -172,6 +176,49 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
 }
 
 const NO_DIRECTIVES = { ranges: [], problems: [] };
+
+/** The code checks' findings for a source file (src/code), each judged by the rule it names; what could not be analysed is a gap. */
+async function codeFindings(unit: TextUnit, policy: Policy, context: UnitContext, findings: Finding[], gaps: SkippedFile[]): Promise<void> {
+  const language = languageOf(unit.path);
+  if (!language) return;
+  const wanted = CODE_RULES.filter((rule) => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off');
+  if (wanted.length === 0) return;
+  const analysis = await analyzeCode(unit.path, unit.text, language, context.debug);
+  if (analysis.gap) gaps.push({ file: unit.path, reason: 'analysis-failed', detail: analysis.gap, unitKind: unit.kind });
+  if (analysis.facts.length === 0) return;
+  const starts = lineStarts(unit.text);
+  const fixture = context.fixtures?.isFixture(unit.path);
+  for (const fact of analysis.facts) {
+    const rule = wanted.find((r) => r.meta.id === fact.ruleId);
+    const setting = rule && policy.rules[rule.meta.id];
+    if (!rule?.code || !setting || setting.severity === 'off') continue;
+    const report = rule.code({ fact, severity: setting.severity, options: setting.options, policy });
+    if (!report) continue;
+    const severity = report.severity ?? setting.severity;
+    if (severity === 'off') continue;
+    const begin = position(starts, fact.start);
+    const end = position(starts, Math.max(fact.start, fact.end - 1));
+    const digest = codeDigest(fact);
+    findings.push({
+      ruleId: rule.meta.id,
+      severity: fixture ? 'note' : severity,
+      file: unit.path,
+      line: begin.line,
+      column: begin.column,
+      endLine: end.line,
+      endColumn: end.column + 1,
+      message: formatMessage(rule.meta, report) + (fixture ? AS_FIXTURE : ''),
+      messageId: report.messageId,
+      fingerprint: fingerprint(rule.meta.id, unit.path, digest),
+      digest,
+      unitKind: unit.kind,
+      artifact: { type: 'code', language: language.id, library: fact.library },
+      ...(fixture ? { fixture: true as const } : {}),
+    });
+  }
+}
+
+const CODE_RULES = RULES.filter((rule) => rule.code);
 
 /**
  * The directives of a unit that suppress nothing, read only where the unit has findings

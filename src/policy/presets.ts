@@ -62,6 +62,7 @@ export const PRESETS: Record<'recommended' | 'strict', PolicyDocument> = {
     tokens: { maxLifetime: '1h', requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'] },
     rules: {
       'private-key': { severity: 'error', encryptedSeverity: 'error' },
+      'insecure-verification': 'error',
     },
   },
 };

@@ -123,7 +123,10 @@ export function severityCounts(bySeverity: Record<Severity, number>): string {
 }
 
 /** Rules whose finding means a secret left its owner: rotate it, do not merely delete it. */
-const EXPOSED = new Set(['private-key', 'committed-token', 'token-in-log', 'token-in-url', 'weak-secret']);
+const EXPOSED = new Set(['private-key', 'committed-token', 'token-in-log', 'token-in-url', 'weak-secret', 'hardcoded-secret']);
+
+/** Rules about source code that weakens verification: change the call, not a secret. */
+const CODE = 'insecure-verification';
 
 /** Rules about content that was not read: fix the limit or the file, not a secret. */
 const UNREAD = 'incomplete-scan';
@@ -148,7 +151,13 @@ export function nextSteps(findings: readonly Finding[]): NextStep[] {
       short: 'rotate what leaked (revoke it, issue a new one, keep it in a secret store)',
     });
   }
-  if (live.some((f) => !EXPOSED.has(f.ruleId) && f.ruleId !== UNREAD)) {
+  if (live.some((f) => f.ruleId === CODE)) {
+    steps.push({
+      full: 'Change each verification call that `insecure-verification` reports to the safe call its message names: verify the signature with a fixed list of algorithms, and check `exp`, `nbf`, `iss` and `aud`.',
+      short: 'make each verification call the safe one its message names',
+    });
+  }
+  if (live.some((f) => !EXPOSED.has(f.ruleId) && f.ruleId !== UNREAD && f.ruleId !== CODE)) {
     steps.push({
       full: 'Fix the weak key, algorithm or token contents each finding names, or change the policy key it names (`.github/jwt-guard.json`).',
       short: 'fix what is weak, or change the policy key the finding names',

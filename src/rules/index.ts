@@ -17,6 +17,8 @@ import { tokenExpired } from './token-expired.js';
 import { tokenIssuer } from './token-issuer.js';
 import { tokenAudience } from './token-audience.js';
 import { tokenType } from './token-type.js';
+import { insecureVerification } from './insecure-verification.js';
+import { hardcodedSecret } from './hardcoded-secret.js';
 
 /** Every rule, in the order they are reported in SARIF and the README. Adding a rule: one module (src/rules/<id>.ts) with its examples, one entry here. */
 export const RULES: readonly Rule[] = [
@@ -31,6 +33,8 @@ export const RULES: readonly Rule[] = [
   insecureHeader,
   sensitiveClaim,
   weakSecret,
+  hardcodedSecret,
+  insecureVerification,
   tokenSignature,
   tokenExpired,
   tokenIssuer,

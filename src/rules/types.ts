@@ -1,6 +1,7 @@
 import type { TrustedKeys } from '../analyze/trusted.js';
 import type { FileBudget } from '../pipeline/budget.js';
 import type { Policy, PolicyDocument } from '../policy/types.js';
+import type { CodeFact } from '../code/facts.js';
 import type { Artifact, Facts, Severity, SeverityLevel, TextUnit, TokenFacts, UnitKind } from '../types.js';
 
 /** JSON Schema fragment for one rule option; every option has a default and a description. */
@@ -63,6 +64,14 @@ export interface RuleContext {
   budget: FileBudget;
 }
 
+/** A finding of the code checks (src/code), as the engine hands it to the rule whose id it names. */
+export interface CodeRuleContext {
+  fact: CodeFact;
+  severity: Severity;
+  options: Record<string, unknown>;
+  policy: Policy;
+}
+
 /** A token being verified (jwt-guard check, the tokens input, and mint's check of what it signed), as the verifier hands it to a rule. */
 export interface VerifyContext {
   facts: TokenFacts;
@@ -83,6 +92,8 @@ export interface RuleExample {
   name: string;
   /** Where the example goes: a scanned unit (`scan`, the default) or a token to verify (`verify`). */
   mode?: 'scan' | 'verify';
+  /** The unit's path (a source file's extension chooses its language); `example.txt` by default. */
+  path?: string;
   /** The unit's text, or the token to verify. */
   text: () => string | Promise<string>;
   kind?: UnitKind;
@@ -113,6 +124,8 @@ export interface Rule {
   verifyClaims?(context: VerifyContext): RuleReport | undefined;
   /** A token about to be minted, beyond what verifying it checks. */
   mint?(context: VerifyContext): RuleReport | undefined;
+  /** A finding of the code checks that names this rule: its message and data. */
+  code?(context: CodeRuleContext): RuleReport | undefined;
   examples: RuleExamples;
 }
 

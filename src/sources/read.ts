@@ -8,6 +8,7 @@ import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
 import { tokenDetector } from '../detect/jwt.js';
 import type { Anchor } from '../detect/types.js';
 import { DER_HEAD, derShape } from '../detect/der.js';
+import { languageOf, MAX_CODE_BYTES, mentionsJwtLibrary } from '../code/languages.js';
 
 /**
  * The byte-level anchors of every detector (each declares its own: src/detect/*.ts), the
@@ -110,7 +111,7 @@ export type Look =
   | { kind: 'gone' }
   | { kind: 'binary' }
   | { kind: 'skipped'; skipped: SkippedFile }
-  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean; blocks?: number[]; binary?: true };
+  | { kind: 'hit'; bytes: number; text?: string; utf16?: boolean; blocks?: number[]; binary?: true; code?: true | 'too-large' };
 
 export type Hit = Extract<Look, { kind: 'hit' }>;
 
@@ -191,13 +192,18 @@ export class FileReader {
       }
       if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
       if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
+      // Source code of a language the code checks read, that names a JWT library: parsed whole (see src/code).
+      const source = languageOf(entry.relative) !== undefined;
       if (filled === size) {
-        if (!anchorIn(head, 0, filled)) return { kind: 'clean', bytes: size };
-        return withText ? { kind: 'hit', bytes: size, text: head.toString('utf8') } : { kind: 'hit', bytes: size };
+        const code = source && mentionsJwtLibrary(head) ? ({ code: true } as const) : {};
+        if (!code.code && !anchorIn(head, 0, filled)) return { kind: 'clean', bytes: size };
+        return withText ? { kind: 'hit', bytes: size, text: head.toString('utf8'), ...code } : { kind: 'hit', bytes: size, ...code };
       }
       const blocks: number[] = [];
       let position = filled;
+      let mentionsLibrary = false;
       for (;;) {
+        if (source && !mentionsLibrary) mentionsLibrary = mentionsJwtLibrary(block.subarray(0, filled));
         if (anchorIn(block.subarray(0, filled), 0, filled)) blocks.push(position - filled);
         if (position >= size) break;
         const keep = Math.min(CARRY, filled);
@@ -207,6 +213,7 @@ export class FileReader {
         position += read;
         filled = keep + read;
       }
+      if (mentionsLibrary) return { kind: 'hit', bytes: position, blocks, code: position > MAX_CODE_BYTES ? 'too-large' : true };
       return blocks.length > 0 ? { kind: 'hit', bytes: position, blocks } : { kind: 'clean', bytes: position };
     } catch (error) {
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
@@ -229,6 +236,7 @@ export class FileReader {
       await onChunk({ text: hit.text, lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
       return { kind: 'text', bytes: hit.bytes };
     }
+    if (hit.code === true) return this.readWhole(entry, hit, onChunk);
     let fd: number;
     try {
       fd = openSync(entry.absolute, OPEN_FLAGS);
@@ -257,7 +265,27 @@ export class FileReader {
         at = this.skipTo(fd, at, span.start);
         at = await this.decodeSpan(fd, at, span.end, onChunk);
       }
-      return { kind: 'text', bytes: size };
+      return { kind: 'text', bytes: size, ...(hit.code === 'too-large' ? { partly: `source code over ${formatSize(MAX_CODE_BYTES)} is not parsed, so insecure-verification and hardcoded-secret did not read it (the other rules did)` } : {}) };
+    } catch (error) {
+      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** A source file the code checks parse, decoded whole in one chunk (it is at most MAX_CODE_BYTES). */
+  private async readWhole(entry: FileEntry, hit: Hit, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
+    let fd: number;
+    try {
+      fd = openSync(entry.absolute, OPEN_FLAGS);
+    } catch (error) {
+      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
+    }
+    try {
+      const buffer = this.chunks();
+      const length = readSync(fd, buffer, 0, Math.min(hit.bytes, MAX_CODE_BYTES), 0);
+      await onChunk({ text: buffer.toString('utf8', 0, length), lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
+      return { kind: 'text', bytes: hit.bytes };
     } catch (error) {
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     } finally {

@@ -1,0 +1,434 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LanguageId } from './languages.js';
+
+/**
+ * One model of calls and values over the six grammars, so that each library's checks
+ * read like the library's documentation: a call, its positional and named arguments, and
+ * what an argument is once followed through the file the way a reviewer would (a literal,
+ * an options object assigned to a constant, a boolean constant). Nothing here guesses: a
+ * name assigned more than once in its scope, a parameter, or a value computed at run time
+ * is `unknown`, and the checks say nothing about it.
+ */
+export type Family = 'js' | 'python' | 'go' | 'java' | 'csharp' | 'ruby';
+
+export const familyOf = (language: LanguageId): Family =>
+  language === 'javascript' || language === 'typescript' || language === 'tsx' ? 'js' : language === 'python' ? 'python' : language === 'go' ? 'go' : language === 'java' ? 'java' : language === 'csharp' ? 'csharp' : 'ruby';
+
+export type Value =
+  | { kind: 'string'; value: string; node: Node; via?: string }
+  | { kind: 'bool'; value: boolean; node: Node }
+  | { kind: 'null'; node: Node }
+  | { kind: 'map'; entries: Map<string, Node>; node: Node }
+  | { kind: 'list'; items: Node[]; node: Node }
+  | { kind: 'unknown'; node: Node };
+
+export interface Call {
+  node: Node;
+  /** The callee as names, outermost first: `jwt.verify` → jwt, verify; `Jwts.parser().parse` → Jwts, parser, parse; `new X()` → X. */
+  path: string[];
+  /** The last name: the method or function called. */
+  name: string;
+  /** The expression the method is called on (`Jwts.parser()` in `Jwts.parser().parse(t)`). */
+  receiver?: Node;
+  args: Node[];
+  /** Keyword arguments (Python, Ruby's trailing pairs, C#'s `name:`). */
+  named: Map<string, Node>;
+  /** A constructor call (`new`, or a Java/C# object creation). */
+  isNew: boolean;
+}
+
+const CALLS: Record<Family, readonly string[]> = {
+  js: ['call_expression', 'new_expression'],
+  python: ['call'],
+  go: ['call_expression'],
+  java: ['method_invocation', 'object_creation_expression'],
+  csharp: ['invocation_expression', 'object_creation_expression'],
+  ruby: ['call'],
+};
+
+const FUNCTIONS: Record<Family, ReadonlySet<string>> = {
+  js: new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration']),
+  python: new Set(['function_definition', 'lambda']),
+  go: new Set(['function_declaration', 'method_declaration', 'func_literal']),
+  java: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
+  csharp: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression', 'local_function_statement', 'anonymous_method_expression']),
+  ruby: new Set(['method', 'singleton_method', 'block', 'do_block', 'lambda']),
+};
+
+/** Wrappers that do not change a value: parentheses, type assertions, `await`. */
+const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression', 'cast_expression', 'argument', 'expression_statement', 'parenthesized_statements']);
+
+function unquote(text: string): string {
+  return text.replace(/\\(["'\\/bfnrt`$])/g, (_whole, c: string) => ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' })[c] ?? c);
+}
+
+export class Code {
+  readonly family: Family;
+  readonly root: Node;
+  private callsCache: Call[] | undefined;
+  private scopes = new Map<number, Map<string, Array<Node | 'parameter'>>>();
+
+  constructor(
+    readonly language: LanguageId,
+    tree: Tree,
+    readonly text: string,
+  ) {
+    this.family = familyOf(language);
+    this.root = tree.rootNode;
+    this.collectDeclarations();
+  }
+
+  /** Every call in the file, in source order. */
+  calls(): Call[] {
+    if (this.callsCache) return this.callsCache;
+    const calls: Call[] = [];
+    for (const node of this.root.descendantsOfType([...CALLS[this.family]])) {
+      if (!node) continue;
+      const call = this.callOf(node);
+      if (call) calls.push(call);
+    }
+    return (this.callsCache = calls);
+  }
+
+  callOf(node: Node): Call | undefined {
+    const named = new Map<string, Node>();
+    const args: Node[] = [];
+    const argumentList = node.childForFieldName('arguments');
+    for (const arg of argumentList?.namedChildren ?? []) {
+      if (!arg || arg.type === 'comment') continue;
+      if (this.family === 'python' && arg.type === 'keyword_argument') {
+        const name = arg.childForFieldName('name');
+        const value = arg.childForFieldName('value');
+        if (name && value) named.set(name.text, value);
+      } else if (this.family === 'ruby' && arg.type === 'pair') {
+        const key = arg.childForFieldName('key');
+        const value = arg.childForFieldName('value');
+        if (key && value) named.set(symbolName(key), value);
+      } else if (this.family === 'csharp' && arg.type === 'argument' && arg.childForFieldName('name')) {
+        const name = arg.childForFieldName('name')!;
+        const value = arg.namedChildren.filter((c): c is Node => Boolean(c) && c!.id !== name.id).at(-1);
+        if (value) named.set(name.text, value);
+      } else {
+        args.push(arg);
+      }
+    }
+    switch (node.type) {
+      case 'new_expression':
+      case 'object_creation_expression': {
+        const type = node.childForFieldName(this.family === 'js' ? 'constructor' : 'type');
+        if (!type) return undefined;
+        const path = this.pathOf(type);
+        return { node, path, name: path.at(-1) ?? type.text, args, named, isNew: true };
+      }
+      case 'method_invocation': {
+        const name = node.childForFieldName('name');
+        const object = node.childForFieldName('object');
+        if (!name) return undefined;
+        return { node, path: [...(object ? this.pathOf(object) : []), name.text], name: name.text, ...(object ? { receiver: object } : {}), args, named, isNew: false };
+      }
+      case 'call':
+        if (this.family === 'ruby') {
+          const method = node.childForFieldName('method');
+          const receiver = node.childForFieldName('receiver');
+          if (!method) return undefined;
+          return { node, path: [...(receiver ? this.pathOf(receiver) : []), method.text], name: method.text, ...(receiver ? { receiver } : {}), args, named, isNew: method.text === 'new' };
+        }
+        // Python's call has a function field like the others.
+        return this.functionCall(node, args, named);
+      default:
+        return this.functionCall(node, args, named);
+    }
+  }
+
+  private functionCall(node: Node, args: Node[], named: Map<string, Node>): Call | undefined {
+    const fn = node.childForFieldName('function');
+    if (!fn) return undefined;
+    const path = this.pathOf(fn);
+    const receiver = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('expression') ?? undefined;
+    return { node, path, name: path.at(-1) ?? fn.text, ...(receiver ? { receiver } : {}), args, named, isNew: false };
+  }
+
+  /** The names an expression is made of: `a.b.c` → a, b, c; a call in a chain contributes its callee's names. */
+  pathOf(node: Node): string[] {
+    const n = this.unwrap(node);
+    switch (n.type) {
+      case 'identifier':
+      case 'property_identifier':
+      case 'field_identifier':
+      case 'type_identifier':
+      case 'constant':
+      case 'this':
+      case 'self':
+      case 'package_identifier':
+        return [n.text];
+      case 'generic_name':
+        return [n.namedChildren[0]?.text ?? n.text];
+      case 'member_expression':
+      case 'attribute':
+      case 'selector_expression':
+      case 'field_access':
+      case 'member_access_expression':
+      case 'scoped_identifier':
+      case 'qualified_name':
+      case 'scope_resolution': {
+        const object = n.childForFieldName('object') ?? n.childForFieldName('operand') ?? n.childForFieldName('expression') ?? n.childForFieldName('scope') ?? n.childForFieldName('qualifier');
+        const name = n.childForFieldName('property') ?? n.childForFieldName('attribute') ?? n.childForFieldName('field') ?? n.childForFieldName('name');
+        return [...(object ? this.pathOf(object) : []), ...(name ? [name.type === 'generic_name' ? (name.namedChildren[0]?.text ?? name.text) : name.text] : [])];
+      }
+      default: {
+        if (CALLS[this.family].includes(n.type)) return this.callOf(n)?.path ?? [];
+        return [];
+      }
+    }
+  }
+
+  unwrap(node: Node): Node {
+    let n = node;
+    for (let i = 0; i < 8 && TRANSPARENT.has(n.type); i++) {
+      const inner = n.namedChildren.filter((c) => c && c.type !== 'comment').at(n.type === 'argument' ? -1 : 0);
+      if (!inner) break;
+      n = inner;
+    }
+    return n;
+  }
+
+  /** What an expression is, following names through single assignments in their scope (at most a few steps). */
+  resolve(node: Node, depth = 0): Value {
+    const n = this.unwrap(node);
+    const literal = this.literal(n);
+    if (literal) return literal;
+    if (depth < 4 && (n.type === 'identifier' || n.type === 'constant')) {
+      const assigned = this.assignmentOf(n);
+      if (assigned) {
+        const value = this.resolve(assigned, depth + 1);
+        return value.kind === 'string' ? { ...value, via: value.via ?? n.text } : value;
+      }
+    }
+    // A Java or C# constant read through its class (Config.SECRET) resolves like a name when this file declares it.
+    if (depth < 4 && (n.type === 'field_access' || n.type === 'member_access_expression' || n.type === 'scope_resolution')) {
+      const name = n.childForFieldName('field') ?? n.childForFieldName('name');
+      if (name) {
+        const declared = this.scopes.get(this.root.id)?.get(name.text);
+        if (declared?.length === 1 && declared[0] !== 'parameter') {
+          const value = this.resolve(declared[0]!, depth + 1);
+          return value.kind === 'string' ? { ...value, via: value.via ?? name.text } : value;
+        }
+      }
+    }
+    return { kind: 'unknown', node: n };
+  }
+
+  private literal(n: Node): Value | undefined {
+    const f = this.family;
+    switch (n.type) {
+      case 'true':
+      case 'false':
+        return { kind: 'bool', value: n.type === 'true', node: n };
+      case 'boolean_literal':
+        return { kind: 'bool', value: n.text === 'true', node: n };
+      case 'null':
+      case 'undefined':
+      case 'none':
+      case 'nil':
+      case 'null_literal':
+        return { kind: 'null', node: n };
+      case 'string':
+      case 'string_literal':
+      case 'interpreted_string_literal':
+      case 'raw_string_literal':
+      case 'verbatim_string_literal':
+      case 'template_string':
+      case 'text_block': {
+        const value = this.stringValue(n);
+        return value === undefined ? undefined : { kind: 'string', value, node: n };
+      }
+      case 'concatenated_string': {
+        let value = '';
+        for (const part of n.namedChildren) {
+          const piece = part ? this.stringValue(part) : undefined;
+          if (piece === undefined) return undefined;
+          value += piece;
+        }
+        return { kind: 'string', value, node: n };
+      }
+      case 'simple_symbol':
+        return { kind: 'string', value: n.text.replace(/^:/, ''), node: n };
+      case 'object':
+      case 'dictionary':
+      case 'hash':
+      case 'initializer_expression':
+        return { kind: 'map', entries: this.entriesOf(n), node: n };
+      case 'array':
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'array_initializer':
+      case 'collection_expression':
+        return { kind: 'list', items: n.namedChildren.filter((c): c is Node => Boolean(c) && c!.type !== 'comment').map((c) => (c.type === 'expression_element' || c.type === 'literal_element' ? (c.namedChildren[0] ?? c) : c)), node: n };
+      default:
+        break;
+    }
+    if (f === 'go' && n.type === 'composite_literal') {
+      const body = n.childForFieldName('body');
+      if (!body) return undefined;
+      const keyed = body.namedChildren.filter((c) => c?.type === 'keyed_element');
+      if (keyed.length > 0) return { kind: 'map', entries: this.entriesOf(body), node: n };
+      return { kind: 'list', items: body.namedChildren.filter((c): c is Node => Boolean(c)).map((c) => c.namedChildren[0] ?? c), node: n };
+    }
+    // Python's dict(verify_exp=False) is a map as much as {"verify_exp": False}.
+    if (f === 'python' && n.type === 'call' && n.childForFieldName('function')?.text === 'dict') {
+      return { kind: 'map', entries: this.callOf(n)?.named ?? new Map(), node: n };
+    }
+    return undefined;
+  }
+
+  /** A string literal's value; undefined when it interpolates (its value is computed at run time). */
+  stringValue(n: Node): string | undefined {
+    if (n.namedChildren.some((c) => c && (c.type === 'interpolation' || c.type === 'template_substitution' || c.type === 'string_interpolation'))) return undefined;
+    if (n.type === 'raw_string_literal' && this.family === 'go') return n.text.slice(1, -1);
+    if (n.type === 'verbatim_string_literal') return n.text.slice(2, -1).replace(/""/g, '"');
+    if (n.type === 'text_block') return n.text.slice(3, -3);
+    const parts = n.namedChildren.filter((c): c is Node => Boolean(c) && /content|fragment|escape_sequence/.test(c!.type));
+    if (parts.length === 0) return n.text.length >= 2 && /^[bBrRuU]*["'`]/.test(n.text) ? '' : undefined;
+    return parts.map((p) => (p.type === 'escape_sequence' ? unquote(p.text) : p.text)).join('');
+  }
+
+  /** Keys and values of an object, dictionary, hash, C# initializer or Go keyed literal. */
+  entriesOf(n: Node): Map<string, Node> {
+    const entries = new Map<string, Node>();
+    for (const child of n.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'shorthand_property_identifier') entries.set(child.text, child);
+      let key: Node | null = null;
+      let value: Node | null = null;
+      if (child.type === 'pair') {
+        key = child.childForFieldName('key');
+        value = child.childForFieldName('value');
+      } else if (child.type === 'assignment_expression') {
+        key = child.childForFieldName('left');
+        value = child.childForFieldName('right');
+      } else if (child.type === 'keyed_element') {
+        [key, value] = [child.namedChildren[0] ?? null, child.namedChildren[1] ?? null];
+        if (key?.type === 'literal_element') key = key.namedChildren[0] ?? key;
+        if (value?.type === 'literal_element') value = value.namedChildren[0] ?? value;
+      }
+      if (key && value) entries.set(keyName(this, key), value);
+    }
+    return entries;
+  }
+
+  /** The value a name was given, when it was given exactly one in the nearest scope that declares it (a parameter's is unknown). */
+  private assignmentOf(name: Node): Node | undefined {
+    for (let scope: Node | null = this.scopeOf(name); scope; scope = scope.id === this.root.id ? null : this.scopeOf(scope)) {
+      const declared = this.scopes.get(scope.id)?.get(name.text);
+      if (!declared) continue;
+      if (declared.length !== 1 || declared[0] === 'parameter') return undefined;
+      const value = declared[0]!;
+      // Not the name's own declaration (x = x + 1 reads as unknown).
+      return value.startIndex <= name.startIndex && value.endIndex >= name.endIndex ? undefined : value;
+    }
+    return undefined;
+  }
+
+  /** The function a node is in, or the file. */
+  scopeOf(node: Node): Node {
+    for (let p = node.parent; p; p = p.parent) if (FUNCTIONS[this.family].has(p.type)) return p;
+    return this.root;
+  }
+
+  /** The function a node is in (undefined at the top of the file). */
+  functionOf(node: Node): Node | undefined {
+    const scope = this.scopeOf(node);
+    return scope.id === this.root.id ? undefined : scope;
+  }
+
+  private declare(scope: Node, name: string, value: Node | 'parameter'): void {
+    let names = this.scopes.get(scope.id);
+    if (!names) this.scopes.set(scope.id, (names = new Map()));
+    const list = names.get(name) ?? [];
+    list.push(value);
+    names.set(name, list);
+  }
+
+  /** Every assignment and parameter, by the scope it belongs to. */
+  private collectDeclarations(): void {
+    const f = this.family;
+    const assignments: Record<Family, readonly string[]> = {
+      js: ['variable_declarator', 'assignment_expression'],
+      python: ['assignment', 'named_expression'],
+      go: ['short_var_declaration', 'var_spec', 'const_spec', 'assignment_statement'],
+      java: ['variable_declarator', 'assignment_expression'],
+      csharp: ['variable_declarator', 'assignment_expression'],
+      ruby: ['assignment'],
+    };
+    for (const node of this.root.descendantsOfType([...assignments[f]])) {
+      if (!node) continue;
+      const scope = this.scopeOf(node);
+      if (f === 'go') {
+        const left = node.childForFieldName('left') ?? null;
+        const names = left ? left.namedChildren : node.childrenForFieldName('name');
+        const right = node.childForFieldName('right') ?? node.childForFieldName('value');
+        const values = right ? (right.type === 'expression_list' ? right.namedChildren : [right]) : [];
+        names.forEach((name, i) => {
+          if (name?.type === 'identifier') this.declare(scope, name.text, values.length === names.length ? (values[i] ?? name) : name);
+        });
+        continue;
+      }
+      const target = node.childForFieldName('name') ?? node.childForFieldName('left');
+      let value = node.childForFieldName('value') ?? node.childForFieldName('right');
+      // C#'s variable_declarator holds its initializer as a plain child.
+      if (!value && f === 'csharp' && node.type === 'variable_declarator') value = node.namedChildren.filter((c): c is Node => Boolean(c) && c!.id !== target?.id).at(-1) ?? null;
+      if (!target) continue;
+      if (target.type === 'identifier' || target.type === 'constant') this.declare(scope, target.text, value ?? target);
+      else if (target.type === 'object_pattern' || target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'array_pattern') {
+        // Destructuring: names given a value we do not follow.
+        for (const id of target.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) if (id) this.declare(scope, id.text, id);
+      }
+    }
+    for (const fn of this.root.descendantsOfType([...FUNCTIONS[f]])) {
+      if (!fn) continue;
+      const parameters = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+      if (!parameters) continue;
+      for (const name of parameterNames(parameters)) this.declare(fn, name, 'parameter');
+    }
+  }
+
+  /** A short, single-line excerpt of the source a node spans, for messages (never a whole string literal's value: see `shown`). */
+  excerpt(node: Node, max = 60): string {
+    const line = node.text.replace(/\s+/g, ' ');
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+  }
+}
+
+function parameterNames(parameters: Node): string[] {
+  if (parameters.type === 'identifier') return [parameters.text];
+  const names: string[] = [];
+  for (const p of parameters.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') names.push(p.text);
+    const name = p.childForFieldName('name') ?? p.childForFieldName('pattern');
+    if (name?.type === 'identifier') names.push(name.text);
+    else if (name) for (const id of name.descendantsOfType('identifier')) if (id) names.push(id.text);
+    // Go lists several names before one type: (a, b string)
+    if (p.type === 'parameter_declaration') for (const id of p.childrenForFieldName('name')) if (id && !names.includes(id.text)) names.push(id.text);
+  }
+  return names;
+}
+
+function symbolName(key: Node): string {
+  return key.text.replace(/^:/, '').replace(/:$/, '').replace(/^["']|["']$/g, '');
+}
+
+function keyName(code: Code, key: Node): string {
+  if (key.type === 'string' || key.type === 'string_literal' || key.type === 'interpreted_string_literal') return code.stringValue(key) ?? key.text;
+  if (key.type === 'hash_key_symbol' || key.type === 'simple_symbol') return symbolName(key);
+  return key.text;
+}
+
+/** The names a call's path starts with, resolved through the file's imports: `jwt.verify` with jwt = require('jsonwebtoken') → jsonwebtoken.verify. */
+export interface Imports {
+  /** Local name → the module (and member) it stands for. */
+  readonly names: ReadonlyMap<string, string>;
+  /** Modules the file imports, whatever names they are bound to. */
+  readonly modules: ReadonlySet<string>;
+}

@@ -1,0 +1,2 @@
+import TreeSitter = require('web-tree-sitter');
+export = TreeSitter;
