@@ -80,12 +80,12 @@ describe('the project', () => {
     // ncc bundles every runtime dependency: an install fetches one tarball and runs it
     expect(manifest.dependencies ?? {}).toEqual({});
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
-    expect(packed.files.map((f: { path: string }) => f.path).sort()).toEqual([
+    expect(packed.files.map((f: { path: string }) => f.path).sort()).toEqual(([
       'CHANGELOG.md', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md',
       'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'dist/cli/worker.js',
-      ...['c-sharp', 'go', 'java', 'javascript', 'python', 'ruby', 'tsx', 'typescript'].map((g) => `dist/grammars/tree-sitter-${g}.wasm`), 'dist/grammars/web-tree-sitter.wasm',
+      ...['c-sharp', 'go', 'java', 'javascript', 'python', 'ruby', 'tsx', 'typescript'].map((g) => `dist/grammars/tree-sitter-${g}.wasm`), 'dist/grammars/licenses.txt', 'dist/grammars/web-tree-sitter.wasm',
       'docs/rules.md', 'package.json', 'policy.schema.json',
-    ]);
+    ] as string[]).sort());
     // the changelog has a section for the version being built, or an Unreleased one for it
     const changelog = readFileSync('CHANGELOG.md', 'utf8');
     expect(changelog).toMatch(new RegExp(`^## (Unreleased|${VERSION.replace(/\./g, '\\.')} \\(\\d{4}-\\d\\d-\\d\\d\\))$`, 'm'));

@@ -10,7 +10,11 @@
  * Then the history repository (bench/history.mjs): a full-history scan against the floor
  * of reading every blob once (git cat-file --batch-all-objects --batch | rg) and the
  * diff-based way (git log -p --all | rg), every planted secret found and attributed,
- * and --range over one commit. BENCH_ONLY=tree, hostile or history runs one part.
+ * and --range over one commit. Then the code checks (insecure-verification,
+ * hardcoded-secret): the size of their WebAssembly, the start-up a first source file
+ * adds, and what they add to the bench tree and (with JWT_GUARD_BENCH_SOURCES=DIR, a tree
+ * of real source code that uses JWT libraries) to real code: each scan with the two rules
+ * on and off, in turns. BENCH_ONLY=tree, hostile, history or code runs one part.
  * Writes bench/results.json (the parts run).
  * Numbers are for people, not a test.
  */
@@ -84,6 +88,7 @@ let results = { ...previous, machine: { cpus: os.cpus().length, model: os.cpus()
 if (!only || only === 'tree') await benchTree();
 if (!only || only === 'hostile') benchHostile();
 if (!only || only === 'history') await benchHistory();
+if (!only || only === 'code') benchCode();
 writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('written to bench/results.json');
 
@@ -208,4 +213,40 @@ async function benchHistory() {
   if (floor) console.log(`  git cat-file --batch-all-objects --batch | rg: ${floor.seconds.toFixed(2)} s; jwt-guard/that = ${results.history.ratioToCatFile.toFixed(2)}x (target <= 2x)`);
   if (diff) console.log(`  git log -p --all | rg: ${diff.seconds.toFixed(2)} s; jwt-guard/that = ${results.history.ratioToLogPatch.toFixed(2)}x (target < 1x)`);
   console.log(`  --range over one commit: ${range.seconds.toFixed(2)} s (target < 0.3 s)`);
+}
+
+/** The code checks: what they cost where there is code to parse and where there is none. */
+function benchCode() {
+  const grammars = path.join(repo, 'dist', 'grammars');
+  const wasmBytes = readdirSync(grammars).filter((f) => f.endsWith('.wasm')).reduce((sum, f) => sum + readFileSync(path.join(grammars, f)).length, 0);
+  const off = path.join(cache, 'policy-code-off.json');
+  writeFileSync(off, JSON.stringify({ files: { exclude: [], maxFileSize: '100MB' }, rules: { 'insecure-verification': 'off', 'hardcoded-secret': 'off' } }));
+  const pair = (name, target, extra = []) => {
+    const [on, without] = alternate([
+      { name: `${name}, code checks on`, command: process.execPath, args: [cli, 'scan', target, '--policy', policyFile, '--format', 'json', '--fail-on', 'none', ...extra] },
+      { name: `${name}, code checks off`, command: process.execPath, args: [cli, 'scan', target, '--policy', off, '--format', 'json', '--fail-on', 'none', ...extra] },
+    ]);
+    const findings = JSON.parse(on.last.stdout).findings.filter((f) => f.ruleId === 'insecure-verification' || f.ruleId === 'hardcoded-secret').length;
+    return { onSeconds: on.seconds, offSeconds: without.seconds, addedPercent: ((on.seconds / without.seconds - 1) * 100), findings };
+  };
+  // Start-up: one source file that names a JWT library, so the runtime and one grammar load.
+  const small = path.join(cache, 'code-small');
+  mkdirSync(small, { recursive: true });
+  writeFileSync(path.join(small, 'auth.js'), "const jwt = require('jsonwebtoken');\nmodule.exports = (t) => jwt.verify(t, process.env.KEY, { algorithms: ['ES256'] });\n");
+  const startup = pair('one JavaScript file', small);
+  results.codeChecks = { wasmMegabytes: +(wasmBytes / 2 ** 20).toFixed(1), startupAddedSeconds: startup.onSeconds - startup.offSeconds, target: 'under 10 % added on the bench tree' };
+  console.log(`code checks: ${results.codeChecks.wasmMegabytes} MB of WebAssembly (runtime and 8 grammars, loaded lazily); start-up with one JavaScript file to parse: +${(startup.onSeconds - startup.offSeconds).toFixed(3)} s (${startup.offSeconds.toFixed(2)} -> ${startup.onSeconds.toFixed(2)} s)`);
+  if (existsSync(corpus)) {
+    const tree = pair('bench tree', corpus);
+    results.codeChecks.benchTree = tree;
+    console.log(`  bench tree: ${tree.offSeconds.toFixed(2)} s without them, ${tree.onSeconds.toFixed(2)} s with them (${tree.addedPercent >= 0 ? '+' : ''}${tree.addedPercent.toFixed(1)} %, target < 10 %), ${tree.findings} code findings`);
+  }
+  const sources = process.env.JWT_GUARD_BENCH_SOURCES;
+  if (sources && existsSync(sources)) {
+    const real = pair('real source code', sources);
+    results.codeChecks.realSources = { ...real, what: `${sources}: repositories that use JWT libraries` };
+    console.log(`  real source code (${sources}): ${real.offSeconds.toFixed(2)} s without them, ${real.onSeconds.toFixed(2)} s with them (+${real.addedPercent.toFixed(0)} %), ${real.findings} code findings`);
+  } else {
+    console.log('  real source code: set JWT_GUARD_BENCH_SOURCES=DIR to measure a tree of repositories that use JWT libraries');
+  }
 }

@@ -6,7 +6,7 @@
  * be the build of the committed source.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -38,6 +38,13 @@ copyFileSync(path.join(root, 'node_modules', 'web-tree-sitter', 'web-tree-sitter
 for (const name of Object.keys(entries)) for (const file of readdirSync(path.join(out, name))) if (file.endsWith('.wasm')) rmSync(path.join(out, name, file));
 const languages = readFileSync(path.join(root, 'src', 'code', 'languages.ts'), 'utf8').match(/tree-sitter-[\w-]+\.wasm/g);
 for (const file of new Set(languages)) copyFileSync(path.join(root, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm', file), path.join(grammars, file));
+// Their licences, as ncc writes licenses.txt for what it bundles.
+const notice = (pkg, note) => {
+  const dir = path.join(root, 'node_modules', ...pkg.split('/'));
+  const { version, license } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return `${pkg} ${version} (${license})${note ? `: ${note}` : ''}\n${readFileSync(path.join(dir, 'LICENSE'), 'utf8').trim()}\n`;
+};
+writeFileSync(path.join(grammars, 'licenses.txt'), [notice('web-tree-sitter', 'the runtime, web-tree-sitter.wasm'), notice('@vscode/tree-sitter-wasm', 'the grammars, tree-sitter-*.wasm, built from the tree-sitter project\'s grammars (MIT)')].join('\n'));
 
 function files(dir) {
   if (!existsSync(dir)) return [];

@@ -68,6 +68,7 @@ const PYTHON: Case[] = [
   ['hardcoded: PyJWT encode with a literal', 'a.py', lines('import jwt', `jwt.encode(payload, "${S()}", algorithm="HS256")`), ['hs:literal']],
   ['hardcoded: through a module constant and .encode()', 'a.py', lines('import jwt', `SECRET = "${S()}".encode()`, 'def f(t):', '    return jwt.decode(t, SECRET, algorithms=["HS256"])'), ['hs:literal']],
   ['hardcoded: from the environment', 'a.py', lines('import jwt, os', 'SECRET = os.environ["JWT_SECRET"]', 'jwt.encode(payload, SECRET, algorithm="HS256")'), []],
+  ['hardcoded: an SSH public key is not a secret', 'a.py', lines('import jwt', 'PUB = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPL1I9oiq"', 'jwt.decode(t, PUB, algorithms=["EdDSA"])'), []],
   ['hardcoded: an f-string is computed', 'a.py', lines('import jwt', 'jwt.encode(payload, f"{prefix}-key", algorithm="HS256")'), []],
 ];
 
@@ -77,6 +78,9 @@ const JAVA: Case[] = [
   ['java-jwt: Algorithm.none()', 'A.java', lines('import com.auth0.jwt.algorithms.Algorithm;', 'class A { Algorithm a = Algorithm.none(); }'), ['iv:algorithmNone']],
   ['jjwt: parseClaimsJwt', 'A.java', lines('import io.jsonwebtoken.Jwts;', 'class A { Object f(String t) { return Jwts.parser().setSigningKey(k).parseClaimsJwt(t).getBody(); } }'), ['iv:algorithmNone']],
   ['jjwt: parse without a key', 'A.java', lines('import io.jsonwebtoken.Jwts;', 'class A { Object f(String t) { return Jwts.parser().parse(t).getBody(); } }'), ['iv:noSignature']],
+  ['jjwt 0.11: parserBuilder without a key', 'A.java', lines('import io.jsonwebtoken.Jwts;', 'class A { Object f(String t) { return Jwts.parserBuilder().build().parse(t); } }'), ['iv:noSignature']],
+  ['jjwt 0.12: parser().build() refuses unsigned tokens by itself', 'A.java', lines('import io.jsonwebtoken.Jwts;', 'class A { Object f(String t) { return Jwts.parser().build().parse(t); } }'), []],
+  ["jjwt: the JWK parser's parse", 'A.java', lines('import io.jsonwebtoken.security.Jwks;', 'import io.jsonwebtoken.Jwts;', 'class A { Object f(String json) { return Jwks.parser().build().parse(json); } }'), []],
   ['jjwt: parseSignedClaims with a key', 'A.java', lines('import io.jsonwebtoken.Jwts;', 'class A { Object f(String t) { return Jwts.parser().verifyWith(key).build().parseSignedClaims(t).getPayload(); } }'), []],
   ['jjwt: unsecured()', 'A.java', lines('import io.jsonwebtoken.Jwts;', 'class A { Object p = Jwts.parser().unsecured().build(); }'), ['iv:algorithmNone']],
   ['Nimbus: PlainJWT.parse', 'A.java', lines('import com.nimbusds.jwt.PlainJWT;', 'class A { Object f(String t) throws Exception { return PlainJWT.parse(t).getJWTClaimsSet(); } }'), ['iv:algorithmNone']],

@@ -162,3 +162,18 @@ describe('code checks in the bundle', () => {
     }
   });
 });
+
+describe('code checks on hostile source', () => {
+  it('reads deep chains, deep nesting and long lines without a crash, and still finds the call', async () => {
+    const chain = `x${'.a'.repeat(20000)}.verify(t)`;
+    const nested = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+    const calls = `${'f('.repeat(3000)}1${')'.repeat(3000)}`;
+    const tree = tempTree({ 'deep.js': `const jwt = require('jsonwebtoken');\n${chain};\nconst n = ${nested};\nconst c = ${calls};\n${INSECURE.split('\n')[1]}\n` });
+    try {
+      const { report } = await scanJson(tree.dir);
+      expect(report.findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line])).toEqual([['insecure-verification', 5]]);
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

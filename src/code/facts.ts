@@ -45,8 +45,8 @@ export function secretLiteral(code: Code, node: Node, depth = 0): SecretLiteral 
   const value: Value = code.resolve(node);
   if (value.kind === 'string') {
     if (value.value.length === 0) return undefined;
-    // A PEM is a key, not a shared secret: private-key reports private ones; public ones are public.
-    if (/-----BEGIN /.test(value.value)) return undefined;
+    // A key written out is not a shared secret: private-key reports private ones (PEM, JWK); public ones (PEM, SSH, JWK) are public.
+    if (/-----BEGIN |^\s*(ssh-(rsa|dss|ed25519|ed448)|ecdsa-sha2-|sk-(ssh|ecdsa)-)|"kty"\s*:/.test(value.value)) return undefined;
     return { value: value.value, node: value.node, ...(value.via ? { via: value.via } : {}) };
   }
   if (depth > 3 || value.kind !== 'unknown') return undefined;
@@ -96,9 +96,9 @@ export const isFalse = (value: Value | undefined): boolean => value?.kind === 'b
 export const isTrue = (value: Value | undefined): boolean => value?.kind === 'bool' && value.value;
 
 /** Whether a function (or the file's top level) calls one of the verifying functions, by qualified name or, unresolved, by its own name. */
-export function verifiesIn(context: CheckContext, scope: Node, verifying: (qualified: string, call: Call) => boolean): boolean {
+export function verifiesIn(context: CheckContext, scope: Node, names: ReadonlySet<string>, verifying: (qualified: string, call: Call) => boolean): boolean {
   const { code, imports } = context;
-  return code.calls().some((call) => call.node.startIndex >= scope.startIndex && call.node.endIndex <= scope.endIndex && verifying(imports.qualify(call.path), call));
+  return code.calls(names).some((call) => call.node.startIndex >= scope.startIndex && call.node.endIndex <= scope.endIndex && verifying(imports.qualify(call.path), call));
 }
 
 /** How a message names the place a decode sits in: the function's name, or "this file". */

@@ -36,7 +36,7 @@ export class Imports {
 
   private js(): void {
     const code = this.code;
-    for (const node of code.root.descendantsOfType(['import_statement', 'variable_declarator'])) {
+    for (const node of code.nodesAt(/\bimport\b|\brequire\s*\(/g, JS_STATEMENTS)) {
       if (!node) continue;
       if (node.type === 'import_statement') {
         const source = node.childForFieldName('source');
@@ -80,7 +80,7 @@ export class Imports {
   }
 
   private python(): void {
-    for (const node of this.code.root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+    for (const node of this.code.nodesAt(/^[ \t]*(import|from)\b/gm, PYTHON_STATEMENTS)) {
       if (!node) continue;
       const from = node.type === 'import_from_statement' ? node.childForFieldName('module_name')?.text : undefined;
       if (from) this.modules.add(from);
@@ -96,7 +96,7 @@ export class Imports {
   }
 
   private go(): void {
-    for (const spec of this.code.root.descendantsOfType('import_spec')) {
+    for (const spec of this.code.nodesAt(/"[^"\n]+"/g, GO_SPECS)) {
       if (!spec) continue;
       const pathNode = spec.childForFieldName('path');
       const module = pathNode ? this.code.stringValue(pathNode) : undefined;
@@ -110,7 +110,7 @@ export class Imports {
   }
 
   private java(): void {
-    for (const node of this.code.root.descendantsOfType('import_declaration')) {
+    for (const node of this.code.nodesAt(/^[ \t]*import\b/gm, JAVA_STATEMENTS)) {
       if (!node) continue;
       const name = node.namedChildren.find((c) => c?.type === 'scoped_identifier' || c?.type === 'identifier');
       if (!name) continue;
@@ -121,14 +121,14 @@ export class Imports {
   }
 
   private csharp(): void {
-    for (const node of this.code.root.descendantsOfType('using_directive')) {
+    for (const node of this.code.nodesAt(/^[ \t]*(global[ \t]+)?using\b/gm, CSHARP_STATEMENTS)) {
       const name = node?.namedChildren.find((c) => c?.type === 'qualified_name' || c?.type === 'identifier');
       if (name) this.modules.add(name.text);
     }
   }
 
   private ruby(): void {
-    for (const call of this.code.calls()) {
+    for (const call of this.code.calls(RUBY_REQUIRE)) {
       if ((call.name === 'require' || call.name === 'gem') && call.path.length === 1 && call.args[0]) {
         const value = this.code.resolve(call.args[0]);
         if (value.kind === 'string') this.modules.add(value.value);
@@ -136,6 +136,13 @@ export class Imports {
     }
   }
 }
+
+const RUBY_REQUIRE: ReadonlySet<string> = new Set(['require', 'gem']);
+const JS_STATEMENTS: ReadonlySet<string> = new Set(['import_statement', 'variable_declarator']);
+const PYTHON_STATEMENTS: ReadonlySet<string> = new Set(['import_statement', 'import_from_statement']);
+const GO_SPECS: ReadonlySet<string> = new Set(['import_spec']);
+const JAVA_STATEMENTS: ReadonlySet<string> = new Set(['import_declaration']);
+const CSHARP_STATEMENTS: ReadonlySet<string> = new Set(['using_directive']);
 
 /** `require('m')` or `require('m').X` (also behind `await import('m')`): the module and what the expression stands for. */
 function requireOf(code: Code, value: Node): { module: string; target: string } | undefined {

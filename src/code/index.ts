@@ -10,7 +10,7 @@ import { checkRuby } from './checks/ruby.js';
 import type { CheckContext, CodeFact, InsecureMessage, SecretLiteral } from './facts.js';
 import { parse } from './grammar.js';
 import { Imports } from './imports.js';
-import { languageOf, mentionsJwtLibraryText, type CodeLanguage } from './languages.js';
+import { languageOf, type CodeLanguage } from './languages.js';
 import { Code, type Family } from './syntax.js';
 import { secretSource, WELL_KNOWN_SECRETS } from '../rules/data/well-known-secrets.js';
 
@@ -33,7 +33,7 @@ export interface CodeAnalysis {
  * checks of its language. Never throws: trouble is a gap, reported as incomplete-scan.
  */
 export async function analyzeCode(file: string, text: string, language: CodeLanguage | undefined = languageOf(file), debug = false): Promise<CodeAnalysis> {
-  if (!language || !mentionsJwtLibraryText(text)) return { facts: [] };
+  if (!language || !language.uses.test(text)) return { facts: [] };
   let tree;
   try {
     tree = await parse(language, text);

@@ -12,17 +12,25 @@ export interface CodeLanguage {
   /** The grammar's file in @vscode/tree-sitter-wasm (copied to dist/grammars/). */
   grammar: string;
   extensions: readonly string[];
+  /**
+   * What a file must say for its language's checks to have anything to look at (the
+   * libraries' module names and the APIs the checks read): tested on the text before it
+   * is parsed, since parsing is most of the cost.
+   */
+  uses: RegExp;
 }
 
+const JS_USES = /jsonwebtoken|['"`]jose['"`/]|jwt-simple|express-jwt|passport-jwt/;
+
 export const LANGUAGES: readonly CodeLanguage[] = [
-  { id: 'javascript', grammar: 'tree-sitter-javascript.wasm', extensions: ['.js', '.mjs', '.cjs', '.jsx'] },
-  { id: 'typescript', grammar: 'tree-sitter-typescript.wasm', extensions: ['.ts', '.mts', '.cts'] },
-  { id: 'tsx', grammar: 'tree-sitter-tsx.wasm', extensions: ['.tsx'] },
-  { id: 'python', grammar: 'tree-sitter-python.wasm', extensions: ['.py', '.pyw'] },
-  { id: 'java', grammar: 'tree-sitter-java.wasm', extensions: ['.java'] },
-  { id: 'go', grammar: 'tree-sitter-go.wasm', extensions: ['.go'] },
-  { id: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', extensions: ['.cs'] },
-  { id: 'ruby', grammar: 'tree-sitter-ruby.wasm', extensions: ['.rb'] },
+  { id: 'javascript', grammar: 'tree-sitter-javascript.wasm', extensions: ['.js', '.mjs', '.cjs', '.jsx'], uses: JS_USES },
+  { id: 'typescript', grammar: 'tree-sitter-typescript.wasm', extensions: ['.ts', '.mts', '.cts'], uses: JS_USES },
+  { id: 'tsx', grammar: 'tree-sitter-tsx.wasm', extensions: ['.tsx'], uses: JS_USES },
+  { id: 'python', grammar: 'tree-sitter-python.wasm', extensions: ['.py', '.pyw'], uses: /\b(?:import|from)[ \t]+(?:jwt|jose|authlib)\b|\bimport[ \t]+[\w.]+[ \t]*,[ \t]*jwt\b/ },
+  { id: 'java', grammar: 'tree-sitter-java.wasm', extensions: ['.java'], uses: /com\.auth0\.jwt|io\.jsonwebtoken|com\.nimbusds\./ },
+  { id: 'go', grammar: 'tree-sitter-go.wasm', extensions: ['.go'], uses: /golang-jwt\/jwt|dgrijalva\/jwt-go|jwt-go|go-jose/ },
+  { id: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', extensions: ['.cs'], uses: /TokenValidationParameters|SymmetricSecurityKey|SignatureValidator/ },
+  { id: 'ruby', grammar: 'tree-sitter-ruby.wasm', extensions: ['.rb'], uses: /\bJWT\.(de|en)code\b/ },
 ];
 
 const BY_EXTENSION: ReadonlyMap<string, CodeLanguage> = new Map(LANGUAGES.flatMap((language) => language.extensions.map((ext) => [ext, language] as const)));
@@ -51,9 +59,6 @@ export function mentionsJwtLibrary(bytes: Buffer): boolean {
   for (const marker of CODE_MARKERS) if (bytes.indexOf(marker) !== -1) return true;
   return false;
 }
-
-/** The same test on decoded text. */
-export const mentionsJwtLibraryText = (text: string): boolean => /jwt|jose|jsonwebtoken|IdentityModel|TokenValidation|Jws/i.test(text);
 
 /** Source files larger than this are not parsed (generated and minified code): reported as not analysed. */
 export const MAX_CODE_BYTES = 2 << 20;

@@ -55,6 +55,13 @@ const FUNCTIONS: Record<Family, ReadonlySet<string>> = {
   ruby: new Set(['method', 'singleton_method', 'block', 'do_block', 'lambda']),
 };
 
+/** Nodes that are a name in some grammar: what a word found in the text must be to count. */
+const NAME_TYPES = new Set(['identifier', 'property_identifier', 'field_identifier', 'type_identifier', 'constant', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern']);
+
+function within(node: Node, container: Node | null): boolean {
+  return container !== null && node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
+}
+
 /** Wrappers that do not change a value: parentheses, type assertions, `await`. */
 const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression', 'cast_expression', 'argument', 'expression_statement', 'parenthesized_statements']);
 
@@ -62,11 +69,20 @@ function unquote(text: string): string {
   return text.replace(/\\(["'\\/bfnrt`$])/g, (_whole, c: string) => ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' })[c] ?? c);
 }
 
+interface Declaration {
+  /** The function it belongs to, or the file's root. */
+  scope: Node;
+  value: Node | 'parameter';
+}
+
+/** Lists whose identifier children are parameters (JavaScript's and Python's bare names). */
+const PARAMETER_LISTS = new Set(['formal_parameters', 'parameters', 'lambda_parameters', 'method_parameters', 'block_parameters', 'parameter_list', 'bracketed_parameter_list']);
+
 export class Code {
   readonly family: Family;
   readonly root: Node;
-  private callsCache: Call[] | undefined;
-  private scopes = new Map<number, Map<string, Array<Node | 'parameter'>>>();
+  private callsCache = new Map<string, Call[]>();
+  private declarations = new Map<string, Declaration[]>();
 
   constructor(
     readonly language: LanguageId,
@@ -75,22 +91,67 @@ export class Code {
   ) {
     this.family = familyOf(language);
     this.root = tree.rootNode;
-    this.collectDeclarations();
   }
 
-  /** Every call in the file, in source order. */
-  calls(): Call[] {
-    if (this.callsCache) return this.callsCache;
+  /**
+   * The calls whose callee's last name is one of `names`, in source order. Found from the
+   * text (each occurrence of a name, then the syntax node there): parsing is the cost
+   * that must be paid, walking every call of a large file is not.
+   */
+  calls(names: ReadonlySet<string>): Call[] {
+    const key = [...names].sort().join(' ');
+    const cached = this.callsCache.get(key);
+    if (cached) return cached;
     const calls: Call[] = [];
-    for (const node of this.root.descendantsOfType([...CALLS[this.family]])) {
-      if (!node) continue;
-      const call = this.callOf(node);
-      if (call) calls.push(call);
+    const seen = new Set<number>();
+    for (const node of this.nodesNamed(names)) {
+      // From the name up to the call it names: a.b.verify(…) or new Verifier(…), never a call it is an argument of.
+      for (let n: Node | null = node.parent, depth = 0; n && depth < 4; n = n.parent, depth++) {
+        if (!CALLS[this.family].includes(n.type)) continue;
+        if (seen.has(n.id)) break;
+        const call = this.callOf(n);
+        if (call && call.name === node.text && !within(node, n.childForFieldName('arguments'))) {
+          seen.add(n.id);
+          calls.push(call);
+        }
+        break;
+      }
     }
-    return (this.callsCache = calls);
+    calls.sort((a, b) => a.node.startIndex - b.node.startIndex);
+    this.callsCache.set(key, calls);
+    return calls;
   }
 
-  callOf(node: Node): Call | undefined {
+  /** The nodes of one of `types` at or around each match of `pattern` (a statement found by its keyword), each once, in source order. */
+  nodesAt(pattern: RegExp, types: ReadonlySet<string>): Node[] {
+    const nodes: Node[] = [];
+    const seen = new Set<number>();
+    for (const match of this.text.matchAll(pattern)) {
+      const at = match.index + (match[0].length - match[0].trimStart().length);
+      for (let n: Node | null = this.root.descendantForIndex(at, at + 1), depth = 0; n && depth < 6; n = n.parent, depth++) {
+        if (!types.has(n.type)) continue;
+        if (!seen.has(n.id)) nodes.push(n);
+        seen.add(n.id);
+        break;
+      }
+    }
+    return nodes;
+  }
+
+  /** The name nodes at each whole-word occurrence of one of `names` in the text (a word in a comment or a string is no name node). */
+  nodesNamed(names: ReadonlySet<string>): Node[] {
+    if (names.size === 0) return [];
+    const words = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const pattern = new RegExp(`(?<![\\w$])(?:${words})(?![\\w$])`, 'g');
+    const nodes: Node[] = [];
+    for (const match of this.text.matchAll(pattern)) {
+      const node = this.root.descendantForIndex(match.index, match.index + match[0].length);
+      if (node && node.startIndex === match.index && node.endIndex === match.index + match[0].length && NAME_TYPES.has(node.type)) nodes.push(node);
+    }
+    return nodes;
+  }
+
+  callOf(node: Node, depth = 0): Call | undefined {
     const named = new Map<string, Node>();
     const args: Node[] = [];
     const argumentList = node.childForFieldName('arguments');
@@ -117,39 +178,41 @@ export class Code {
       case 'object_creation_expression': {
         const type = node.childForFieldName(this.family === 'js' ? 'constructor' : 'type');
         if (!type) return undefined;
-        const path = this.pathOf(type);
+        const path = this.pathOf(type, depth);
         return { node, path, name: path.at(-1) ?? type.text, args, named, isNew: true };
       }
       case 'method_invocation': {
         const name = node.childForFieldName('name');
         const object = node.childForFieldName('object');
         if (!name) return undefined;
-        return { node, path: [...(object ? this.pathOf(object) : []), name.text], name: name.text, ...(object ? { receiver: object } : {}), args, named, isNew: false };
+        return { node, path: [...(object ? this.pathOf(object, depth) : []), name.text], name: name.text, ...(object ? { receiver: object } : {}), args, named, isNew: false };
       }
       case 'call':
         if (this.family === 'ruby') {
           const method = node.childForFieldName('method');
           const receiver = node.childForFieldName('receiver');
           if (!method) return undefined;
-          return { node, path: [...(receiver ? this.pathOf(receiver) : []), method.text], name: method.text, ...(receiver ? { receiver } : {}), args, named, isNew: method.text === 'new' };
+          return { node, path: [...(receiver ? this.pathOf(receiver, depth) : []), method.text], name: method.text, ...(receiver ? { receiver } : {}), args, named, isNew: method.text === 'new' };
         }
         // Python's call has a function field like the others.
-        return this.functionCall(node, args, named);
+        return this.functionCall(node, args, named, depth);
       default:
-        return this.functionCall(node, args, named);
+        return this.functionCall(node, args, named, depth);
     }
   }
 
-  private functionCall(node: Node, args: Node[], named: Map<string, Node>): Call | undefined {
+  private functionCall(node: Node, args: Node[], named: Map<string, Node>, depth: number): Call | undefined {
     const fn = node.childForFieldName('function');
     if (!fn) return undefined;
-    const path = this.pathOf(fn);
+    const path = this.pathOf(fn, depth);
     const receiver = fn.childForFieldName('object') ?? fn.childForFieldName('operand') ?? fn.childForFieldName('expression') ?? undefined;
     return { node, path, name: path.at(-1) ?? fn.text, ...(receiver ? { receiver } : {}), args, named, isNew: false };
   }
 
   /** The names an expression is made of: `a.b.c` → a, b, c; a call in a chain contributes its callee's names. */
-  pathOf(node: Node): string[] {
+  pathOf(node: Node, depth = 0): string[] {
+    // A chain deeper than any real callee (generated code) names nothing the checks know.
+    if (depth > 32) return [];
     const n = this.unwrap(node);
     switch (n.type) {
       case 'identifier':
@@ -173,10 +236,10 @@ export class Code {
       case 'scope_resolution': {
         const object = n.childForFieldName('object') ?? n.childForFieldName('operand') ?? n.childForFieldName('expression') ?? n.childForFieldName('scope') ?? n.childForFieldName('qualifier');
         const name = n.childForFieldName('property') ?? n.childForFieldName('attribute') ?? n.childForFieldName('field') ?? n.childForFieldName('name');
-        return [...(object ? this.pathOf(object) : []), ...(name ? [name.type === 'generic_name' ? (name.namedChildren[0]?.text ?? name.text) : name.text] : [])];
+        return [...(object ? this.pathOf(object, depth + 1) : []), ...(name ? [name.type === 'generic_name' ? (name.namedChildren[0]?.text ?? name.text) : name.text] : [])];
       }
       default: {
-        if (CALLS[this.family].includes(n.type)) return this.callOf(n)?.path ?? [];
+        if (CALLS[this.family].includes(n.type)) return depth > 16 ? [] : (this.callOf(n, depth + 1)?.path ?? []);
         return [];
       }
     }
@@ -208,9 +271,9 @@ export class Code {
     if (depth < 4 && (n.type === 'field_access' || n.type === 'member_access_expression' || n.type === 'scope_resolution')) {
       const name = n.childForFieldName('field') ?? n.childForFieldName('name');
       if (name) {
-        const declared = this.scopes.get(this.root.id)?.get(name.text);
-        if (declared?.length === 1 && declared[0] !== 'parameter') {
-          const value = this.resolve(declared[0]!, depth + 1);
+        const declared = this.declarationsOf(name.text).filter((d) => d.scope.id === this.root.id);
+        if (declared.length === 1 && declared[0]!.value !== 'parameter') {
+          const value = this.resolve(declared[0]!.value, depth + 1);
           return value.kind === 'string' ? { ...value, via: value.via ?? name.text } : value;
         }
       }
@@ -319,14 +382,76 @@ export class Code {
 
   /** The value a name was given, when it was given exactly one in the nearest scope that declares it (a parameter's is unknown). */
   private assignmentOf(name: Node): Node | undefined {
+    const declarations = this.declarationsOf(name.text);
     for (let scope: Node | null = this.scopeOf(name); scope; scope = scope.id === this.root.id ? null : this.scopeOf(scope)) {
-      const declared = this.scopes.get(scope.id)?.get(name.text);
-      if (!declared) continue;
-      if (declared.length !== 1 || declared[0] === 'parameter') return undefined;
-      const value = declared[0]!;
+      const id = scope.id;
+      const here = declarations.filter((d) => d.scope.id === id);
+      if (here.length === 0) continue;
+      if (here.length !== 1 || here[0]!.value === 'parameter') return undefined;
+      const value = here[0]!.value;
       // Not the name's own declaration (x = x + 1 reads as unknown).
       return value.startIndex <= name.startIndex && value.endIndex >= name.endIndex ? undefined : value;
     }
+    return undefined;
+  }
+
+  /** Where a name is given a value or declared as a parameter, in any scope: found from its occurrences in the text. */
+  private declarationsOf(name: string): Declaration[] {
+    const cached = this.declarations.get(name);
+    if (cached) return cached;
+    const found: Declaration[] = [];
+    for (const node of this.nodesNamed(new Set([name]))) {
+      const value = this.declaredValue(node);
+      if (value !== undefined) found.push({ scope: this.scopeOf(node), value });
+    }
+    this.declarations.set(name, found);
+    return found;
+  }
+
+  /** What an occurrence of a name declares it to be: a value, a parameter, or (for any other occurrence) nothing. */
+  private declaredValue(node: Node): Node | 'parameter' | undefined {
+    const parent = node.parent;
+    if (!parent) return undefined;
+    const is = (field: string) => parent.childForFieldName(field)?.id === node.id;
+    switch (parent.type) {
+      case 'variable_declarator': {
+        if (!is('name')) return undefined;
+        const value = parent.childForFieldName('value') ?? (this.family === 'csharp' ? parent.namedChildren.filter((c): c is Node => Boolean(c) && c!.id !== node.id).at(-1) : undefined);
+        return value ?? node;
+      }
+      case 'assignment_expression':
+      case 'assignment':
+      case 'named_expression':
+        if (!is('left') && !is('name')) return undefined;
+        return parent.childForFieldName('right') ?? parent.childForFieldName('value') ?? node;
+      case 'augmented_assignment':
+      case 'operator_assignment':
+        return is('left') ? node : undefined;
+      case 'expression_list': {
+        // Go: a, b := f(), g()
+        const statement = parent.parent;
+        if (!statement || !/^(short_var_declaration|assignment_statement)$/.test(statement.type) || statement.childForFieldName('left')?.id !== parent.id) return undefined;
+        const right = statement.childForFieldName('right');
+        const values = right ? (right.type === 'expression_list' ? right.namedChildren : [right]) : [];
+        const index = parent.namedChildren.findIndex((c) => c?.id === node.id);
+        return values.length === parent.namedChildren.length ? (values[index] ?? node) : node;
+      }
+      case 'var_spec':
+      case 'const_spec': {
+        const names = parent.childrenForFieldName('name');
+        const index = names.findIndex((c) => c?.id === node.id);
+        if (index === -1) return undefined;
+        const value = parent.childForFieldName('value');
+        const values = value ? (value.type === 'expression_list' ? value.namedChildren : [value]) : [];
+        return values.length === names.length ? (values[index] ?? node) : node;
+      }
+      default:
+        break;
+    }
+    if (PARAMETER_LISTS.has(parent.type)) return 'parameter';
+    if (/parameter/.test(parent.type) && (is('name') || is('pattern') || parent.childrenForFieldName('name').some((c) => c?.id === node.id) || (parent.type !== 'parameter' && parent.namedChildren[0]?.id === node.id))) return 'parameter';
+    // Destructuring, loops, catch clauses: a value we do not follow.
+    if (/pattern|for_in|for_statement|catch|with_item|range_clause/.test(parent.type)) return node;
     return undefined;
   }
 
@@ -342,77 +467,11 @@ export class Code {
     return scope.id === this.root.id ? undefined : scope;
   }
 
-  private declare(scope: Node, name: string, value: Node | 'parameter'): void {
-    let names = this.scopes.get(scope.id);
-    if (!names) this.scopes.set(scope.id, (names = new Map()));
-    const list = names.get(name) ?? [];
-    list.push(value);
-    names.set(name, list);
-  }
-
-  /** Every assignment and parameter, by the scope it belongs to. */
-  private collectDeclarations(): void {
-    const f = this.family;
-    const assignments: Record<Family, readonly string[]> = {
-      js: ['variable_declarator', 'assignment_expression'],
-      python: ['assignment', 'named_expression'],
-      go: ['short_var_declaration', 'var_spec', 'const_spec', 'assignment_statement'],
-      java: ['variable_declarator', 'assignment_expression'],
-      csharp: ['variable_declarator', 'assignment_expression'],
-      ruby: ['assignment'],
-    };
-    for (const node of this.root.descendantsOfType([...assignments[f]])) {
-      if (!node) continue;
-      const scope = this.scopeOf(node);
-      if (f === 'go') {
-        const left = node.childForFieldName('left') ?? null;
-        const names = left ? left.namedChildren : node.childrenForFieldName('name');
-        const right = node.childForFieldName('right') ?? node.childForFieldName('value');
-        const values = right ? (right.type === 'expression_list' ? right.namedChildren : [right]) : [];
-        names.forEach((name, i) => {
-          if (name?.type === 'identifier') this.declare(scope, name.text, values.length === names.length ? (values[i] ?? name) : name);
-        });
-        continue;
-      }
-      const target = node.childForFieldName('name') ?? node.childForFieldName('left');
-      let value = node.childForFieldName('value') ?? node.childForFieldName('right');
-      // C#'s variable_declarator holds its initializer as a plain child.
-      if (!value && f === 'csharp' && node.type === 'variable_declarator') value = node.namedChildren.filter((c): c is Node => Boolean(c) && c!.id !== target?.id).at(-1) ?? null;
-      if (!target) continue;
-      if (target.type === 'identifier' || target.type === 'constant') this.declare(scope, target.text, value ?? target);
-      else if (target.type === 'object_pattern' || target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'array_pattern') {
-        // Destructuring: names given a value we do not follow.
-        for (const id of target.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) if (id) this.declare(scope, id.text, id);
-      }
-    }
-    for (const fn of this.root.descendantsOfType([...FUNCTIONS[f]])) {
-      if (!fn) continue;
-      const parameters = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
-      if (!parameters) continue;
-      for (const name of parameterNames(parameters)) this.declare(fn, name, 'parameter');
-    }
-  }
-
   /** A short, single-line excerpt of the source a node spans, for messages (never a whole string literal's value: see `shown`). */
   excerpt(node: Node, max = 60): string {
     const line = node.text.replace(/\s+/g, ' ');
     return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
   }
-}
-
-function parameterNames(parameters: Node): string[] {
-  if (parameters.type === 'identifier') return [parameters.text];
-  const names: string[] = [];
-  for (const p of parameters.namedChildren) {
-    if (!p) continue;
-    if (p.type === 'identifier') names.push(p.text);
-    const name = p.childForFieldName('name') ?? p.childForFieldName('pattern');
-    if (name?.type === 'identifier') names.push(name.text);
-    else if (name) for (const id of name.descendantsOfType('identifier')) if (id) names.push(id.text);
-    // Go lists several names before one type: (a, b string)
-    if (p.type === 'parameter_declaration') for (const id of p.childrenForFieldName('name')) if (id && !names.includes(id.text)) names.push(id.text);
-  }
-  return names;
 }
 
 function symbolName(key: Node): string {

@@ -16,11 +16,19 @@ const SWITCHES: ReadonlyMap<string, [InsecureMessage, string]> = new Map([
   ['RequireAudience', ['noAudience', 'remove RequireAudience = false']],
 ]);
 
+const KEYS: ReadonlySet<string> = new Set(['SymmetricSecurityKey']);
+/** The properties the checks read, found by name: a large file has many assignments, and few of these. */
+const PROPERTIES: ReadonlySet<string> = new Set([...SWITCHES.keys(), 'SignatureValidator', 'IssuerSigningKey', 'TokenDecryptionKey']);
+
 export function checkCSharp(context: CheckContext): void {
   const { code, imports } = context;
   if (!imports.uses('Microsoft.IdentityModel') && !imports.uses('System.IdentityModel') && !/TokenValidationParameters/.test(code.text)) return;
-  for (const assignment of code.root.descendantsOfType('assignment_expression')) {
-    if (!assignment) continue;
+  const seen = new Set<number>();
+  for (const name of code.nodesNamed(PROPERTIES)) {
+    // The name is the assignment's left side, or the member named on it (p.ValidateAudience = …).
+    const assignment = [name.parent, name.parent?.parent].find((n) => n?.type === 'assignment_expression');
+    if (!assignment || seen.has(assignment.id)) continue;
+    seen.add(assignment.id);
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     if (!left || !right) continue;
@@ -34,7 +42,7 @@ export function checkCSharp(context: CheckContext): void {
     }
     if ((property === 'IssuerSigningKey' || property === 'TokenDecryptionKey') && right) secretOf(context, right, 'Microsoft.IdentityModel', property);
   }
-  for (const call of code.calls()) {
+  for (const call of code.calls(KEYS)) {
     if (call.isNew && call.name === 'SymmetricSecurityKey' && call.args[0]) secretOf(context, call.args[0], 'Microsoft.IdentityModel', 'new SymmetricSecurityKey');
   }
 }

@@ -8,7 +8,16 @@ import type { Call } from '../syntax.js';
  */
 const GOLANG_JWT = /^(github\.com\/golang-jwt\/jwt|github\.com\/dgrijalva\/jwt-go|github\.com\/form3tech-oss\/jwt-go)$/;
 const GO_JOSE = /^(github\.com\/(go-jose|square)\/go-jose|gopkg\.in\/(square|go-jose)\/go-jose\.v\d)(\/v\d+)?(\/jwt)?$/;
-const PARSE = new Set(['Parse', 'ParseWithClaims']);
+const PARSE: ReadonlySet<string> = new Set(['Parse', 'ParseWithClaims']);
+const NAMES: ReadonlySet<string> = new Set([...PARSE, 'ParseUnverified', 'WithoutClaimsValidation', 'UnsafeClaimsWithoutVerification', 'SignedString']);
+const JOSE_VERIFY: ReadonlySet<string> = new Set(['Claims', 'Verify']);
+const NONE: ReadonlySet<string> = new Set(['UnsafeAllowNoneSignatureType', 'SigningMethodNone']);
+const SKIP: ReadonlySet<string> = new Set(['SkipClaimsValidation']);
+
+function ancestor(node: Node, type: string): Node | undefined {
+  for (let n: Node | null = node.parent, depth = 0; n && depth < 5; n = n.parent, depth++) if (n.type === type) return n;
+  return undefined;
+}
 
 export function checkGo(context: CheckContext): void {
   const { code, imports } = context;
@@ -17,7 +26,7 @@ export function checkGo(context: CheckContext): void {
   if (jwtPackages.length === 0 && josePackages.length === 0) return;
   const isJwt = (name: string | undefined) => name !== undefined && jwtPackages.includes(name);
 
-  for (const call of code.calls()) {
+  for (const call of code.calls(NAMES)) {
     const [pkg] = call.path;
     // jwt.Parse(token, keyFunc, options...), and a parser's p.Parse(...)
     if (PARSE.has(call.name) && (isJwt(pkg) || call.path.length === 2)) {
@@ -27,20 +36,21 @@ export function checkGo(context: CheckContext): void {
     }
     if (call.name === 'ParseUnverified') {
       const { scope, where } = placeName(code, call.node);
-      if (!verifiesIn(context, scope, (_q, c) => PARSE.has(c.name))) context.insecure('decodeTrusted', call.node, 'golang-jwt', `${call.path.length > 1 ? call.path.slice(-2).join('.') : call.name}`, 'ParseUnverified does not check the signature', 'parse with jwt.Parse(token, keyFunc, jwt.WithValidMethods([]string{"ES256"})) and use its token', where);
+      if (!verifiesIn(context, scope, PARSE, () => true)) context.insecure('decodeTrusted', call.node, 'golang-jwt', `${call.path.length > 1 ? call.path.slice(-2).join('.') : call.name}`, 'ParseUnverified does not check the signature', 'parse with jwt.Parse(token, keyFunc, jwt.WithValidMethods([]string{"ES256"})) and use its token', where);
     }
     if (isJwt(pkg) && call.name === 'WithoutClaimsValidation') context.insecure('noClaims', call.node, 'golang-jwt', 'jwt.WithoutClaimsValidation', 'the parser option WithoutClaimsValidation()', 'remove it: exp, nbf, iss and aud are then checked (WithLeeway absorbs clock skew)');
     if (call.name === 'UnsafeClaimsWithoutVerification') {
       const { scope, where } = placeName(code, call.node);
-      if (!verifiesIn(context, scope, (_q, c) => c.name === 'Claims' || c.name === 'Verify')) context.insecure('decodeTrusted', call.node, 'go-jose', 'UnsafeClaimsWithoutVerification', 'it reads the claims without checking the signature', 'use token.Claims(key, &claims), then claims.Validate(jwt.Expected{...})', where);
+      if (!verifiesIn(context, scope, JOSE_VERIFY, () => true)) context.insecure('decodeTrusted', call.node, 'go-jose', 'UnsafeClaimsWithoutVerification', 'it reads the claims without checking the signature', 'use token.Claims(key, &claims), then claims.Validate(jwt.Expected{...})', where);
     }
     // token.SignedString([]byte("secret"))
     if (call.name === 'SignedString' && call.args[0]) secretOf(context, call.args[0], 'golang-jwt', 'SignedString');
   }
 
   // jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType: unsigned tokens, minted or accepted.
-  for (const selector of code.root.descendantsOfType('selector_expression')) {
-    if (!selector) continue;
+  for (const name of code.nodesNamed(NONE)) {
+    const selector = name.parent;
+    if (selector?.type !== 'selector_expression') continue;
     const operand = selector.childForFieldName('operand')?.text;
     const field = selector.childForFieldName('field')?.text;
     if (!isJwt(operand)) continue;
@@ -48,8 +58,8 @@ export function checkGo(context: CheckContext): void {
     else if (field === 'SigningMethodNone') context.insecure('algorithmNone', selector, 'golang-jwt', 'jwt.SigningMethodNone', 'a token with no signature', 'use a real signing method (jwt.SigningMethodES256, jwt.SigningMethodEdDSA)');
   }
   // jwt.Parser{SkipClaimsValidation: true} (v3, v4)
-  for (const literal of code.root.descendantsOfType('composite_literal')) {
-    if (!literal || !isJwt(literal.childForFieldName('type')?.text.split('.')[0])) continue;
+  for (const literal of code.nodesNamed(SKIP).map((n) => ancestor(n, 'composite_literal')).filter((n): n is Node => n !== undefined)) {
+    if (!isJwt(literal.childForFieldName('type')?.text.split('.')[0])) continue;
     const value = code.resolve(literal);
     if (value.kind !== 'map') continue;
     const skip = value.entries.get('SkipClaimsValidation');

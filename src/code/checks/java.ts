@@ -9,6 +9,9 @@ import { placeName, secretOf, verifiesIn, type CheckContext } from '../facts.js'
 const JJWT_KEY = /^(setSigningKey|setSigningKeyResolver|verifyWith|keyLocator|signWith)$/;
 const JJWT_HMAC_KEYS = new Set(['setSigningKey', 'signWith', 'hmacShaKeyFor']);
 
+const NAMES: ReadonlySet<string> = new Set(['decode', 'none', 'HMAC256', 'HMAC384', 'HMAC512', 'parseClaimsJwt', 'parsePlaintextJwt', 'parseUnsecuredClaims', 'parseUnsecuredContent', 'unsecured', 'parse', 'setSigningKey', 'signWith', 'hmacShaKeyFor', 'MACVerifier', 'MACSigner', 'PlainJWT', 'JWSVerifier']);
+const VERIFY: ReadonlySet<string> = new Set(['verify']);
+
 export function checkJava(context: CheckContext): void {
   const { code, imports } = context;
   const auth0 = imports.uses('com.auth0.jwt');
@@ -16,12 +19,12 @@ export function checkJava(context: CheckContext): void {
   const nimbus = imports.uses('com.nimbusds.jose') || imports.uses('com.nimbusds.jwt');
   if (!auth0 && !jjwt && !nimbus) return;
 
-  for (const call of code.calls()) {
+  for (const call of code.calls(NAMES)) {
     const [head] = call.path;
     if (auth0) {
       if (head === 'JWT' && call.name === 'decode' && call.path.length === 2) {
         const { scope, where } = placeName(code, call.node);
-        if (!verifiesIn(context, scope, (_q, c) => c.name === 'verify')) context.insecure('decodeTrusted', call.node, 'java-jwt', 'JWT.decode', 'JWT.decode does not verify', 'verify with JWT.require(algorithm).withIssuer(...).withAudience(...).build().verify(token) and use its DecodedJWT', where);
+        if (!verifiesIn(context, scope, VERIFY, () => true)) context.insecure('decodeTrusted', call.node, 'java-jwt', 'JWT.decode', 'JWT.decode does not verify', 'verify with JWT.require(algorithm).withIssuer(...).withAudience(...).build().verify(token) and use its DecodedJWT', where);
       }
       if (head === 'Algorithm' && call.name === 'none') context.insecure('algorithmNone', call.node, 'java-jwt', 'Algorithm.none()', 'a token with no signature', 'use a real algorithm (Algorithm.ECDSA256, Algorithm.RSA256)');
       if (head === 'Algorithm' && /^HMAC(256|384|512)$/.test(call.name) && call.args[0]) secretOf(context, call.args[0], 'java-jwt', `Algorithm.${call.name}`);
@@ -30,9 +33,12 @@ export function checkJava(context: CheckContext): void {
       if (call.name === 'parseClaimsJwt' || call.name === 'parsePlaintextJwt' || call.name === 'parseUnsecuredClaims' || call.name === 'parseUnsecuredContent') {
         context.insecure('algorithmNone', call.node, 'jjwt', call.name, `${call.name} parses an unsigned token`, 'use parseSignedClaims (parseClaimsJws) with verifyWith(key)');
       }
-      if (call.name === 'unsecured' && call.path.includes('parser')) context.insecure('algorithmNone', call.node, 'jjwt', 'parser().unsecured()', 'the parser accepts unsigned tokens', 'remove unsecured() and configure verifyWith(key)');
-      // Jwts.parser()...parse(token) with no key anywhere in the chain accepts an unsigned token.
-      if (call.name === 'parse' && (call.path[0] === 'Jwts' || call.path.includes('parser')) && !chainHas(call.node, JJWT_KEY)) {
+      const jwtParser = call.path[0] === 'Jwts' && (call.path.includes('parser') || call.path.includes('parserBuilder'));
+      if (call.name === 'unsecured' && jwtParser) context.insecure('algorithmNone', call.node, 'jjwt', 'parser().unsecured()', 'the parser accepts unsigned tokens', 'remove unsecured() and configure verifyWith(key)');
+      // Jwts.parser().parse(token) (0.10 and before) and Jwts.parserBuilder()…build().parse(token) (0.11) with no key
+      // anywhere in the chain accept an unsigned token; 0.12's Jwts.parser()…build() refuses one unless unsecured().
+      const legacy = !call.path.includes('build') || call.path.includes('parserBuilder');
+      if (call.name === 'parse' && jwtParser && legacy && !chainHas(call.node, JJWT_KEY)) {
         context.insecure('noSignature', call.node, 'jjwt', 'Jwts.parser().parse', 'the parser has no key', 'configure the key (verifyWith(key), or setSigningKey) and parse with parseSignedClaims');
       }
       if (JJWT_HMAC_KEYS.has(call.name)) {

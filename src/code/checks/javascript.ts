@@ -7,9 +7,16 @@ import { isTrue, noneIn, option, optionNode, placeName, secretOf, verifiesIn, ty
 const VERIFYING = /^(jsonwebtoken\.verify|jose\.(jwtVerify|compactVerify|flattenedVerify|generalVerify|jwtDecrypt))$/;
 const SAFE_VERIFY = "verify with jwt.verify(token, key, { algorithms: ['ES256'], audience, issuer }) and use what it returns";
 
+/** The names of the calls the checks read: the libraries' functions, and the names a file binds express-jwt and passport-jwt's Strategy to. */
+const NAMES = ['verify', 'sign', 'decode', 'decodeJwt', 'jwtVerify', 'encode', 'expressjwt'];
+const VERIFY_NAMES: ReadonlySet<string> = new Set(['verify', 'jwtVerify', 'compactVerify', 'flattenedVerify', 'generalVerify', 'jwtDecrypt', 'verifyToken', 'verifyJwt']);
+const BOUND = /^(express-jwt(\.expressjwt|\.default)?|passport-jwt\.Strategy)$/;
+
 export function checkJavaScript(context: CheckContext): void {
   const { code, imports } = context;
-  for (const call of code.calls()) {
+  const names = new Set(NAMES);
+  for (const [local, target] of imports.names) if (BOUND.test(target)) names.add(local);
+  for (const call of code.calls(names)) {
     const q = imports.qualify(call.path);
     const [first, second, third] = call.args;
     switch (q) {
@@ -34,7 +41,7 @@ export function checkJavaScript(context: CheckContext): void {
       case 'jose.decodeJwt': {
         const { scope, where } = placeName(code, call.node);
         const name = q === 'jsonwebtoken.decode' ? 'jwt.decode' : call.name;
-        if (!verifiesIn(context, scope, (v, c) => VERIFYING.test(v) || /^(verify|jwtVerify|verifyToken|verifyJwt)$/.test(c.name))) {
+        if (!verifiesIn(context, scope, VERIFY_NAMES, (v, c) => VERIFYING.test(v) || /^(verify|jwtVerify|verifyToken|verifyJwt)$/.test(c.name))) {
           context.insecure('decodeTrusted', call.node, q.startsWith('jose') ? 'jose' : 'jsonwebtoken', name, `${name} only decodes`, q.startsWith('jose') ? 'verify with jwtVerify(token, key, { algorithms, audience, issuer }) and use its payload' : SAFE_VERIFY, where);
         }
         break;

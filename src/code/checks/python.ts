@@ -20,9 +20,13 @@ const LIBRARIES: ReadonlyMap<string, string> = new Map([
   ['authlib.jose.jwt', 'authlib'],
 ]);
 
+const NAMES: ReadonlySet<string> = new Set(['decode', 'encode', 'get_unverified_claims', 'get_unverified_header', 'JsonWebToken']);
+const DECODE: ReadonlySet<string> = new Set(['decode']);
+const VALIDATE: ReadonlySet<string> = new Set(['validate']);
+
 export function checkPython(context: CheckContext): void {
   const { code, imports } = context;
-  for (const call of code.calls()) {
+  for (const call of code.calls(NAMES)) {
     const q = imports.qualify(call.path);
     const dot = q.lastIndexOf('.');
     const module = dot === -1 ? '' : q.slice(0, dot);
@@ -68,7 +72,7 @@ function pyjwtDecode(context: CheckContext, call: Call, library: string, name: s
 function unverified(context: CheckContext, call: Call, library: string, name: string): void {
   if (call.name === 'get_unverified_header') return;
   const { scope, where } = placeName(context.code, call.node);
-  if (!verifiesIn(context, scope, (q, c) => /\.decode$/.test(q) && c.named.get('options') === undefined) ) {
+  if (!verifiesIn(context, scope, DECODE, (q, c) => /\.decode$/.test(q) && c.named.get('options') === undefined) ) {
     context.insecure('decodeTrusted', call.node, library, name, `${call.name} does not verify`, 'use jwt.decode(token, key, algorithms=[...]) and its result', where);
   }
 }
@@ -84,7 +88,7 @@ function authlibDecode(context: CheckContext, call: Call, name: string): void {
   if (key) secretOf(context, key, 'authlib', name);
   const { scope } = placeName(code, call.node);
   const assigned = assignedName(call.node);
-  const validated = code.calls().some((c) => c.name === 'validate' && c.node.startIndex >= scope.startIndex && c.node.endIndex <= scope.endIndex && (!assigned || c.path[0] === assigned));
+  const validated = code.calls(VALIDATE).some((c) => c.name === 'validate' && c.node.startIndex >= scope.startIndex && c.node.endIndex <= scope.endIndex && (!assigned || c.path[0] === assigned));
   if (!validated) context.insecure('noClaims', call.node, 'authlib', name, `${assigned ? `${assigned}.validate()` : 'claims.validate()'} is never called`, 'call claims.validate() after jwt.decode (with claims_options for iss and aud)');
 }
 

@@ -1,10 +1,12 @@
 import { isFalse, noneIn, secretOf, type CheckContext } from '../facts.js';
 
+const NAMES: ReadonlySet<string> = new Set(['decode', 'encode']);
+
 /** Ruby: ruby-jwt (`require 'jwt'`), as its documentation describes JWT.decode and JWT.encode. */
 export function checkRuby(context: CheckContext): void {
   const { code, imports } = context;
   if (!imports.modules.has('jwt') && !/\bJWT\.(de|en)code\b/.test(code.text)) return;
-  for (const call of code.calls()) {
+  for (const call of code.calls(NAMES)) {
     if (call.path[0] !== 'JWT' || call.path.length !== 2) continue;
     if (call.name === 'decode') {
       // JWT.decode(token, key, verify = true, options = {})
