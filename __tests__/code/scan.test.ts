@@ -115,6 +115,17 @@ describe('code checks in a scan', () => {
     }
   });
 
+  it('does not read built code (minified bundles) as source', async () => {
+    const bundle = `${INSECURE.replace(/\n/g, ';')}${'var a=1;'.repeat(5000)}\n`;
+    const tree = tempTree({ 'dist/bundle.js': bundle, 'app.min.js': INSECURE, 'src/app.js': INSECURE });
+    try {
+      const { report } = await scanJson(tree.dir);
+      expect(report.findings.map((f: { file: string }) => f.file)).toEqual(['src/app.js']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('parses only source files that name a JWT library (a byte search first)', () => {
     const tree = tempTree({ 'plain.js': 'export const add = (a, b) => a + b;\n', 'uses.js': INSECURE, 'notes.txt': INSECURE });
     try {
@@ -168,7 +179,7 @@ describe('code checks on hostile source', () => {
     const chain = `x${'.a'.repeat(20000)}.verify(t)`;
     const nested = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
     const calls = `${'f('.repeat(3000)}1${')'.repeat(3000)}`;
-    const tree = tempTree({ 'deep.js': `const jwt = require('jsonwebtoken');\n${chain};\nconst n = ${nested};\nconst c = ${calls};\n${INSECURE.split('\n')[1]}\n` });
+    const tree = tempTree({ 'deep.js': `const jwt = require('jsonwebtoken');\n${chain};\nconst n = ${nested};\nconst c = ${calls};\n${INSECURE.split('\n')[1]}\n${'// written code has short lines, so this is not taken for a bundle\n'.repeat(2000)}` });
     try {
       const { report } = await scanJson(tree.dir);
       expect(report.findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line])).toEqual([['insecure-verification', 5]]);
