@@ -52,6 +52,11 @@ const tokens = {
   encrypted: await t.jwe(),
 };
 files['config/tokens.json'] = JSON.stringify({ service: tokens.committed, legacy: tokens.weak, encrypted: tokens.encrypted });
+// A signing secret written into source code, found by hardcoded-secret (through a constant), in three languages.
+const codeSecret = `s3cr3t-${randomBytes(9).toString('hex')}`;
+files['src/auth.js'] = `const jwt = require('jsonwebtoken');\nconst SECRET = '${codeSecret}';\nexports.sign = (p) => jwt.sign(p, SECRET);\n`;
+files['src/auth.py'] = `import jwt\ndef sign(p):\n    return jwt.encode(p, "${codeSecret}", algorithm="HS256")\n`;
+files['src/Auth.java'] = `import com.auth0.jwt.algorithms.Algorithm;\nclass Auth { Algorithm a = Algorithm.HMAC256("${codeSecret}"); }\n`;
 files['logs/requests.log'] = `GET /api Authorization: Bearer ${tokens.logged}\nGET https://app.example.test/cb?access_token=${tokens.url}\n`;
 
 /** Every 24-character window (stride 6) of every base64 run in the fixtures, and the private members in other encodings. */
@@ -77,6 +82,8 @@ function needles(): string[] {
   }
   out.add(claimSecret);
   out.add(weakHmacSecret);
+  out.add(codeSecret);
+  out.add(codeSecret.slice(0, 12));
   out.add('ada@example.test');
   out.add(octSecret.toString('hex'));
   out.add(octSecret.toString('base64').slice(0, 24));
@@ -113,9 +120,10 @@ describe('redaction', () => {
 
       // the scan really found every key and every token, with every token rule, so the outputs had every chance to leak
       const found = JSON.parse(outputs.json!).findings as Array<{ ruleId: string; file: string }>;
-      const keyFiles = Object.keys(files).filter((f) => !f.startsWith('config/tokens') && !f.startsWith('logs/'));
+      const keyFiles = Object.keys(files).filter((f) => !f.startsWith('config/tokens') && !f.startsWith('logs/') && !/^src\/auth|^src\/Auth/.test(f));
       expect(found.filter((f) => f.ruleId === 'private-key').map((f) => f.file).sort()).toEqual([...keyFiles, 'jwk/jwks.json', 'jwk/jwks.json', 'jwk/jwks.json'].sort());
-      expect(new Set(found.map((f) => f.ruleId))).toEqual(new Set(['private-key', 'weak-key', 'committed-token', 'token-in-log', 'token-in-url', 'token-lifetime', 'missing-claim', 'sensitive-claim', 'weak-secret']));
+      expect(new Set(found.map((f) => f.ruleId))).toEqual(new Set(['private-key', 'weak-key', 'committed-token', 'token-in-log', 'token-in-url', 'token-lifetime', 'missing-claim', 'sensitive-claim', 'weak-secret', 'hardcoded-secret']));
+      expect(found.filter((f) => f.ruleId === 'hardcoded-secret').map((f) => f.file).sort()).toEqual(['src/Auth.java', 'src/auth.js', 'src/auth.py']);
       for (const [name, output] of Object.entries(outputs)) {
         expect({ name, leaked: leaks(output, list) }).toEqual({ name, leaked: [] });
       }
