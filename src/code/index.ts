@@ -12,12 +12,9 @@ import { parse } from './grammar.js';
 import { Imports } from './imports.js';
 import { languageOf, type CodeLanguage } from './languages.js';
 import { Code, type Family } from './syntax.js';
-import { secretSource, WELL_KNOWN_SECRETS } from '../rules/data/well-known-secrets.js';
-
-const WELL_KNOWN: ReadonlySet<string> = new Set(WELL_KNOWN_SECRETS);
+import { isWellKnownSecret, secretSource } from '../rules/data/well-known-secrets.js';
 
 export type { CodeFact } from './facts.js';
-export { languageOf } from './languages.js';
 
 const CHECKS: Record<Family, (context: CheckContext) => void> = { js: checkJavaScript, python: checkPython, go: checkGo, java: checkJava, csharp: checkCSharp, ruby: checkRuby };
 
@@ -62,7 +59,7 @@ export async function analyzeCode(file: string, text: string, language: CodeLang
         push({
           ruleId: 'hardcoded-secret',
           messageId: 'literal',
-          data: { call, length: literal.value.length, via: literal.via ? ` (through ${literal.via})` : '', weak: WELL_KNOWN.has(literal.value) ? `, ${secretSource(literal.value)}` : '' },
+          data: { call, length: literal.value.length, via: literal.via ? ` (through ${literal.via})` : '', weak: isWellKnownSecret(literal.value) ? `, ${secretSource(literal.value)}` : '' },
           start: literal.node.startIndex,
           end: literal.node.endIndex,
           library,

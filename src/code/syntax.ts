@@ -467,11 +467,7 @@ export class Code {
     return scope.id === this.root.id ? undefined : scope;
   }
 
-  /** A short, single-line excerpt of the source a node spans, for messages (never a whole string literal's value: see `shown`). */
-  excerpt(node: Node, max = 60): string {
-    const line = node.text.replace(/\s+/g, ' ');
-    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-  }
+
 }
 
 function symbolName(key: Node): string {
@@ -482,12 +478,4 @@ function keyName(code: Code, key: Node): string {
   if (key.type === 'string' || key.type === 'string_literal' || key.type === 'interpreted_string_literal') return code.stringValue(key) ?? key.text;
   if (key.type === 'hash_key_symbol' || key.type === 'simple_symbol') return symbolName(key);
   return key.text;
-}
-
-/** The names a call's path starts with, resolved through the file's imports: `jwt.verify` with jwt = require('jsonwebtoken') → jsonwebtoken.verify. */
-export interface Imports {
-  /** Local name → the module (and member) it stands for. */
-  readonly names: ReadonlyMap<string, string>;
-  /** Modules the file imports, whatever names they are bound to. */
-  readonly modules: ReadonlySet<string>;
 }

@@ -236,7 +236,6 @@ export class FileReader {
       await onChunk({ text: hit.text, lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
       return { kind: 'text', bytes: hit.bytes };
     }
-    if (hit.code === true) return this.readWhole(entry, hit, onChunk);
     let fd: number;
     try {
       fd = openSync(entry.absolute, OPEN_FLAGS);
@@ -245,18 +244,16 @@ export class FileReader {
     }
     try {
       const size = hit.bytes;
-      if (hit.binary) {
-        // A key store or DER key (small: its look checked the size), given to the detectors as its base64.
+      // Read whole, as one chunk: a key store or DER key (small: its look checked the size), given to the
+      // detectors as its base64; UTF-16 text, up to a chunk; source code the code checks parse (at most MAX_CODE_BYTES).
+      const whole = (text: string) => onChunk({ text, lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
+      if (hit.binary || hit.utf16 || hit.code === true) {
         const buffer = this.chunks();
         const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
-        await onChunk({ text: buffer.toString('base64', 0, length), lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
-        return { kind: 'text', bytes: size };
-      }
-      if (hit.utf16) {
-        const buffer = this.chunks();
-        const length = readSync(fd, buffer, 0, Math.min(size, CHUNK_BYTES), 0);
-        await onChunk({ text: decodeText(Buffer.from(buffer.subarray(0, length))), lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
-        return { kind: 'text', bytes: size, ...(size > length ? { partly: `UTF-16 text is searched in its first ${formatSize(CHUNK_BYTES)} only` } : {}) };
+        if (hit.binary) await whole(buffer.toString('base64', 0, length));
+        else if (hit.utf16) await whole(decodeText(Buffer.from(buffer.subarray(0, length))));
+        else await whole(buffer.toString('utf8', 0, length));
+        return { kind: 'text', bytes: size, ...(hit.utf16 && size > length ? { partly: `UTF-16 text is searched in its first ${formatSize(CHUNK_BYTES)} only` } : {}) };
       }
       let at: Place = { offset: 0, line: 0, column: 0 };
       // An ignore-begin/-end pair can enclose far more than a span: with a directive in the file, decode every chunk with an anchor.
@@ -266,26 +263,6 @@ export class FileReader {
         at = await this.decodeSpan(fd, at, span.end, onChunk);
       }
       return { kind: 'text', bytes: size, ...(hit.code === 'too-large' ? { partly: `source code over ${formatSize(MAX_CODE_BYTES)} is not parsed, so insecure-verification and hardcoded-secret did not read it (the other rules did)` } : {}) };
-    } catch (error) {
-      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  /** A source file the code checks parse, decoded whole in one chunk (it is at most MAX_CODE_BYTES). */
-  private async readWhole(entry: FileEntry, hit: Hit, onChunk: (chunk: Chunk) => Promise<void>): Promise<ReadOutcome> {
-    let fd: number;
-    try {
-      fd = openSync(entry.absolute, OPEN_FLAGS);
-    } catch (error) {
-      return { kind: 'skipped', skipped: trouble(entry.relative, error) };
-    }
-    try {
-      const buffer = this.chunks();
-      const length = readSync(fd, buffer, 0, Math.min(hit.bytes, MAX_CODE_BYTES), 0);
-      await onChunk({ text: buffer.toString('utf8', 0, length), lineBase: 0, columnBase: 0, freshFrom: 0, whole: true });
-      return { kind: 'text', bytes: hit.bytes };
     } catch (error) {
       return { kind: 'skipped', skipped: trouble(entry.relative, error) };
     } finally {

@@ -1074,6 +1074,11 @@ export const WELL_KNOWN_SECRETS: readonly string[] = [...new Set([...lines(JWT_D
 
 const DEFAULTS = new Set(lines(JWT_DEFAULTS));
 
+let wellKnownSet: ReadonlySet<string> | undefined;
+
+/** Whether a secret is on the bundled list (the set is built on first use). */
+export const isWellKnownSecret = (secret: string): boolean => (wellKnownSet ??= new Set(WELL_KNOWN_SECRETS)).has(secret);
+
 /** Where a candidate comes from, for messages. */
 export function secretSource(secret: string): string {
   return DEFAULTS.has(secret) ? 'a default from JWT tutorials and templates' : 'one of the most common passwords';
