@@ -82,7 +82,7 @@ describe('the project', () => {
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
     expect(packed.files.map((f: { path: string }) => f.path).sort()).toEqual(([
       'CHANGELOG.md', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md',
-      'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'dist/cli/worker.js',
+      'dist/cli/bin.js', 'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'dist/cli/worker.js',
       ...['c-sharp', 'go', 'java', 'javascript', 'python', 'ruby', 'tsx', 'typescript'].map((g) => `dist/grammars/tree-sitter-${g}.wasm`), 'dist/grammars/licenses.txt', 'dist/grammars/web-tree-sitter.wasm',
       'docs/rules.md', 'package.json', 'policy.schema.json',
     ] as string[]).sort());

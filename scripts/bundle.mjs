@@ -27,6 +27,8 @@ for (const [name, entry] of Object.entries(entries)) {
   build(entry, target);
   copyFileSync(path.join(workerBuild, 'index.js'), path.join(target, 'worker.js'));
 }
+// The installed command: a launcher that turns Node's compile cache on before it loads the CLI bundle.
+copyFileSync(path.join(root, 'src', 'cli', 'bin.js'), path.join(out, 'cli', 'bin.js'));
 rmSync(workerBuild, { recursive: true, force: true });
 
 // The code checks' WebAssembly (src/code/grammar.ts): the tree-sitter runtime and the grammars, once for both bundles.
