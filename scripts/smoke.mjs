@@ -61,6 +61,7 @@ try {
   });
   expect('action: a committed key fails the step', action.status === 1, `exit ${action.status}, ${action.stderr.trim().slice(0, 300)}`);
   expect('action: an error annotation on the key file', /^::error .*file=deploy\.pem/m.test(action.stdout), action.stdout.slice(0, 300));
+  expect('action: the code checks run in the Action too', /^::warning .*insecure-verification.*file=verify\.py/m.test(action.stdout), action.stdout.slice(0, 300));
   expect('action: a job summary', readFileSync(summary, 'utf8').includes('private-key'));
   expect('action: the findings output', /^findings<</m.test(readFileSync(output, 'utf8')));
 } finally {
