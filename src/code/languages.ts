@@ -18,19 +18,29 @@ export interface CodeLanguage {
    * is parsed, since parsing is most of the cost.
    */
   uses: RegExp;
+  /**
+   * The byte needles of the first look's pre-filter for this language: a superset of
+   * `uses` (each match of it holds one), so the byte search never drops a file the checks
+   * would read (__tests__/code/checks.test.ts holds it to that). Few, since each is a pass
+   * over every source file's bytes.
+   */
+  markers: readonly Buffer[];
 }
 
+const needles = (...words: string[]): readonly Buffer[] => words.map((w) => Buffer.from(w, 'latin1'));
+// jsonwebtoken; 'jose'; jwt-simple, express-jwt, passport-jwt.
+const JS_MARKERS = needles('jsonwebtoken', 'jose', 'jwt');
 const JS_USES = /jsonwebtoken|['"`]jose['"`/]|jwt-simple|express-jwt|passport-jwt/;
 
 export const LANGUAGES: readonly CodeLanguage[] = [
-  { id: 'javascript', grammar: 'tree-sitter-javascript.wasm', extensions: ['.js', '.mjs', '.cjs', '.jsx'], uses: JS_USES },
-  { id: 'typescript', grammar: 'tree-sitter-typescript.wasm', extensions: ['.ts', '.mts', '.cts'], uses: JS_USES },
-  { id: 'tsx', grammar: 'tree-sitter-tsx.wasm', extensions: ['.tsx'], uses: JS_USES },
-  { id: 'python', grammar: 'tree-sitter-python.wasm', extensions: ['.py', '.pyw'], uses: /\b(?:import|from)[ \t]+(?:jwt|jose|authlib)\b|\bimport[ \t]+[\w.]+[ \t]*,[ \t]*jwt\b/ },
-  { id: 'java', grammar: 'tree-sitter-java.wasm', extensions: ['.java'], uses: /com\.auth0\.jwt|io\.jsonwebtoken|com\.nimbusds\./ },
-  { id: 'go', grammar: 'tree-sitter-go.wasm', extensions: ['.go'], uses: /golang-jwt\/jwt|dgrijalva\/jwt-go|jwt-go|go-jose/ },
-  { id: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', extensions: ['.cs'], uses: /TokenValidationParameters|SymmetricSecurityKey|SignatureValidator/ },
-  { id: 'ruby', grammar: 'tree-sitter-ruby.wasm', extensions: ['.rb'], uses: /\bJWT\.(de|en)code\b/ },
+  { id: 'javascript', grammar: 'tree-sitter-javascript.wasm', extensions: ['.js', '.mjs', '.cjs', '.jsx'], uses: JS_USES, markers: JS_MARKERS },
+  { id: 'typescript', grammar: 'tree-sitter-typescript.wasm', extensions: ['.ts', '.mts', '.cts'], uses: JS_USES, markers: JS_MARKERS },
+  { id: 'tsx', grammar: 'tree-sitter-tsx.wasm', extensions: ['.tsx'], uses: JS_USES, markers: JS_MARKERS },
+  { id: 'python', grammar: 'tree-sitter-python.wasm', extensions: ['.py', '.pyw'], uses: /\b(?:import|from)[ \t]+(?:jwt|jose|authlib\.jose)\b|\bimport[ \t]+[\w.]+[ \t]*,[ \t]*jwt\b/, markers: needles('jwt', 'jose') },
+  { id: 'java', grammar: 'tree-sitter-java.wasm', extensions: ['.java'], uses: /com\.auth0\.jwt|io\.jsonwebtoken|com\.nimbusds\.(jose|jwt)/, markers: needles('jwt', 'jsonwebtoken', 'jose') },
+  { id: 'go', grammar: 'tree-sitter-go.wasm', extensions: ['.go'], uses: /golang-jwt\/jwt|dgrijalva\/jwt-go|jwt-go|go-jose/, markers: needles('jwt', 'jose') },
+  { id: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', extensions: ['.cs'], uses: /TokenValidationParameters|SymmetricSecurityKey|SignatureValidator/, markers: needles('TokenValidation', 'SecurityKey', 'SignatureValidator') },
+  { id: 'ruby', grammar: 'tree-sitter-ruby.wasm', extensions: ['.rb'], uses: /\bJWT\.(de|en)code\b/, markers: needles('JWT') },
 ];
 
 const BY_EXTENSION: ReadonlyMap<string, CodeLanguage> = new Map(LANGUAGES.flatMap((language) => language.extensions.map((ext) => [ext, language] as const)));
@@ -44,19 +54,9 @@ export function languageOf(file: string): CodeLanguage | undefined {
   return BY_EXTENSION.get(file.slice(dot).toLowerCase());
 }
 
-/**
- * The byte needles of the pre-filter: every library the checks know is named by one of
- * them in the file that uses it (an import, a package, a namespace). `jwt` in its three
- * cases covers jsonwebtoken's users' variable names, PyJWT, java-jwt, golang-jwt,
- * ruby-jwt, express-jwt, passport-jwt and jwt-simple; `jose` covers jose, python-jose,
- * go-jose, Nimbus and authlib.jose; `jsonwebtoken` covers jjwt (io.jsonwebtoken);
- * `IdentityModel` and `TokenValidation` cover .NET.
- */
-export const CODE_MARKERS: readonly Buffer[] = ['jwt', 'JWT', 'Jwt', 'jose', 'JOSE', 'Jose', 'jsonwebtoken', 'IdentityModel', 'TokenValidation', 'Jws'].map((m) => Buffer.from(m, 'latin1'));
-
-/** Whether bytes name a JWT library the code checks know (the pre-filter for source files). */
-export function mentionsJwtLibrary(bytes: Buffer): boolean {
-  for (const marker of CODE_MARKERS) if (bytes.indexOf(marker) !== -1) return true;
+/** Whether bytes name a JWT library the code checks know for the language: a byte search, then the language's module test. */
+export function mentionsJwtLibrary(bytes: Buffer, language: CodeLanguage): boolean {
+  for (const marker of language.markers) if (bytes.indexOf(marker) !== -1) return language.uses.test(bytes.toString('latin1'));
   return false;
 }
 

@@ -193,9 +193,9 @@ export class FileReader {
       if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
       if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
       // Source code of a language the code checks read, that names a JWT library: parsed whole (see src/code).
-      const source = languageOf(entry.relative) !== undefined;
+      const source = languageOf(entry.relative);
       if (filled === size) {
-        const code = source && mentionsJwtLibrary(head) ? ({ code: true } as const) : {};
+        const code = source && mentionsJwtLibrary(head, source) ? ({ code: true } as const) : {};
         if (!code.code && !anchorIn(head, 0, filled)) return { kind: 'clean', bytes: size };
         return withText ? { kind: 'hit', bytes: size, text: head.toString('utf8'), ...code } : { kind: 'hit', bytes: size, ...code };
       }
@@ -203,7 +203,7 @@ export class FileReader {
       let position = filled;
       let mentionsLibrary = false;
       for (;;) {
-        if (source && !mentionsLibrary) mentionsLibrary = mentionsJwtLibrary(block.subarray(0, filled));
+        if (source && !mentionsLibrary) mentionsLibrary = mentionsJwtLibrary(block.subarray(0, filled), source);
         if (anchorIn(block.subarray(0, filled), 0, filled)) blocks.push(position - filled);
         if (position >= size) break;
         const keep = Math.min(CARRY, filled);
