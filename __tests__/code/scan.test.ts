@@ -117,7 +117,9 @@ describe('code checks in a scan', () => {
 
   it('does not read built code (minified bundles) as source', async () => {
     const bundle = `${INSECURE.replace(/\n/g, ';')}${'var a=1;'.repeat(5000)}\n`;
-    const tree = tempTree({ 'dist/bundle.js': bundle, 'app.min.js': INSECURE, 'src/app.js': INSECURE });
+    // over the parse limit too: built code is not reported as code left unread
+    const huge = `${INSECURE.replace(/\n/g, ';')}${'var a=1;'.repeat(320_000)}\n`;
+    const tree = tempTree({ 'dist/bundle.js': bundle, 'dist/vendor.js': huge, 'app.min.js': INSECURE, 'src/app.js': INSECURE });
     try {
       const { report } = await scanJson(tree.dir);
       expect(report.findings.map((f: { file: string }) => f.file)).toEqual(['src/app.js']);

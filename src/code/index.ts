@@ -10,7 +10,7 @@ import { checkRuby } from './checks/ruby.js';
 import type { CheckContext, CodeFact, InsecureMessage, SecretLiteral } from './facts.js';
 import { parse } from './grammar.js';
 import { Imports } from './imports.js';
-import { languageOf, type CodeLanguage } from './languages.js';
+import { builtCode, languageOf, type CodeLanguage } from './languages.js';
 import { Code, type Family } from './syntax.js';
 import { isWellKnownSecret, secretSource } from '../rules/data/well-known-secrets.js';
 
@@ -30,7 +30,7 @@ export interface CodeAnalysis {
  * checks of its language. Never throws: trouble is a gap, reported as incomplete-scan.
  */
 export async function analyzeCode(file: string, text: string, language: CodeLanguage | undefined = languageOf(file), debug = false): Promise<CodeAnalysis> {
-  if (!language || !language.uses.test(text) || minified(text)) return { facts: [] };
+  if (!language || !language.uses.test(text) || builtCode(text.length, (from) => text.indexOf('\n', from))) return { facts: [] };
   let tree;
   try {
     tree = await parse(language, text);
@@ -75,18 +75,6 @@ export async function analyzeCode(file: string, text: string, language: CodeLang
   } finally {
     tree.delete();
   }
-}
-
-/**
- * Built code (a bundle, minified output) is not what a reviewer reads, and its callees are
- * renamed: its sources are what the checks judge. Told by its lines, which average
- * hundreds of characters where written code averages under a hundred.
- */
-export function minified(text: string): boolean {
-  if (text.length < 20_000) return false;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return text.length / lines > 300;
 }
 
 /** The digest of a code fact, for its fingerprint: what it is, never where it sits. */

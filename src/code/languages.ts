@@ -60,5 +60,18 @@ export function mentionsJwtLibrary(bytes: Buffer, language: CodeLanguage): boole
   return false;
 }
 
+/**
+ * Built code (a bundle, minified output) is not what a reviewer reads, and its callees are
+ * renamed: its sources are what the checks judge. Told by its lines, which average hundreds
+ * of characters where written code averages under a hundred; judged on a text or on a
+ * file's first block, with the line breaks found by `nextBreak`.
+ */
+export function builtCode(length: number, nextBreak: (from: number) => number): boolean {
+  if (length < 20_000) return false;
+  let lines = 1;
+  for (let i = nextBreak(0); i !== -1; i = nextBreak(i + 1)) lines++;
+  return length / lines > 300;
+}
+
 /** Source files larger than this are not parsed (generated and minified code): reported as not analysed. */
 export const MAX_CODE_BYTES = 2 << 20;

@@ -8,7 +8,7 @@ import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
 import { tokenDetector } from '../detect/jwt.js';
 import type { Anchor } from '../detect/types.js';
 import { DER_HEAD, derShape } from '../detect/der.js';
-import { languageOf, MAX_CODE_BYTES, mentionsJwtLibrary } from '../code/languages.js';
+import { builtCode, languageOf, MAX_CODE_BYTES, mentionsJwtLibrary } from '../code/languages.js';
 
 /**
  * The byte-level anchors of every detector (each declares its own: src/detect/*.ts), the
@@ -193,7 +193,9 @@ export class FileReader {
       if (isUtf16(head)) return { kind: 'hit', bytes: size, utf16: true };
       if (head.subarray(0, BINARY_SNIFF).includes(0)) return { kind: 'binary' };
       // Source code of a language the code checks read, that names a JWT library: parsed whole (see src/code).
-      const source = languageOf(entry.relative);
+      // Built code (minified, bundles) is not read as source: judged by the first block's lines.
+      const language = languageOf(entry.relative);
+      const source = language && !builtCode(filled, (from) => head.indexOf(10, from)) ? language : undefined;
       if (filled === size) {
         const code = source && mentionsJwtLibrary(head, source) ? ({ code: true } as const) : {};
         if (!code.code && !anchorIn(head, 0, filled)) return { kind: 'clean', bytes: size };
