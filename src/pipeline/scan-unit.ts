@@ -199,22 +199,24 @@ async function codeFindings(unit: TextUnit, policy: Policy, context: UnitContext
     const begin = position(starts, fact.start);
     const end = position(starts, Math.max(fact.start, fact.end - 1));
     const digest = codeDigest(fact);
-    findings.push({
+    const finding: Finding = {
       ruleId: rule.meta.id,
-      severity: fixture ? 'note' : severity,
+      severity,
       file: unit.path,
       line: begin.line,
       column: begin.column,
       endLine: end.line,
       endColumn: end.column + 1,
-      message: formatMessage(rule.meta, report) + (fixture ? AS_FIXTURE : ''),
+      message: formatMessage(rule.meta, report),
       messageId: report.messageId,
       fingerprint: fingerprint(rule.meta.id, unit.path, digest),
       digest,
       unitKind: unit.kind,
       artifact: { type: 'code', language: language.id, library: fact.library },
-      ...(fixture ? { fixture: true as const } : {}),
-    });
+    };
+    // Code in test material is a note: no code is production material.
+    if (fixture) asNote(finding);
+    findings.push(finding);
   }
 }
 
@@ -266,10 +268,15 @@ async function asFixture(findings: Finding[], facts: Facts, judge: FixtureJudge)
       finding.message += ' It sits in test material (files.fixtures), but it is production material: the policy trusts it.';
       continue;
     }
-    finding.severity = 'note';
-    finding.fixture = true;
-    finding.message += AS_FIXTURE;
+    asNote(finding);
   }
+}
+
+/** A finding in test material, made a note that says why. */
+function asNote(finding: Finding): void {
+  finding.severity = 'note';
+  finding.fixture = true;
+  finding.message += AS_FIXTURE;
 }
 
 /** For a chunk of a large file: inline directives were matched in the chunk's own lines; now place findings and gaps in the file. */

@@ -124,7 +124,8 @@ export const scanCommand: Command = {
       return EXIT.clean;
     }
     if (!outcome.summary.passed) {
-      if ((settings.format !== 'text' || values.output) && !(tee && !values.output)) io.stderr.write(`${failureLine(outcome.summary)}\n`);
+      // Why the run fails, on standard error, where the report does not already say it (a text report there, or --tee's report).
+      if (values.output || (settings.format !== 'text' && !tee)) io.stderr.write(`${failureLine(outcome.summary)}\n`);
       return exitCode;
     }
     return EXIT.clean;
