@@ -58,6 +58,12 @@ const FUNCTIONS: Record<Family, ReadonlySet<string>> = {
 /** Nodes that are a name in some grammar: what a word found in the text must be to count. */
 const NAME_TYPES = new Set(['identifier', 'property_identifier', 'field_identifier', 'type_identifier', 'constant', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern']);
 
+/** The nearest enclosing node of a type, within `levels` levels above `node`. */
+export function ancestor(node: Node, type: string, levels = 5): Node | undefined {
+  for (let n: Node | null = node.parent, depth = 0; n && depth < levels; n = n.parent, depth++) if (n.type === type) return n;
+  return undefined;
+}
+
 function within(node: Node, container: Node | null): boolean {
   return container !== null && node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
 }

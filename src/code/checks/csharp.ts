@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { secretOf, type CheckContext, type InsecureMessage } from '../facts.js';
+import { ancestor } from '../syntax.js';
 
 /**
  * C#: Microsoft.IdentityModel's TokenValidationParameters (ASP.NET Core's JwtBearer,
@@ -26,7 +27,7 @@ export function checkCSharp(context: CheckContext): void {
   const seen = new Set<number>();
   for (const name of code.nodesNamed(PROPERTIES)) {
     // The name is the assignment's left side, or the member named on it (p.ValidateAudience = …).
-    const assignment = [name.parent, name.parent?.parent].find((n) => n?.type === 'assignment_expression');
+    const assignment = ancestor(name, 'assignment_expression', 2);
     if (!assignment || seen.has(assignment.id)) continue;
     seen.add(assignment.id);
     const left = assignment.childForFieldName('left');

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isTrue, placeName, secretOf, verifiesIn, type CheckContext } from '../facts.js';
-import type { Call } from '../syntax.js';
+import { ancestor, type Call } from '../syntax.js';
 
 /**
  * Go: golang-jwt (and its predecessor dgrijalva/jwt-go, form3tech's fork) and go-jose,
@@ -13,11 +13,6 @@ const NAMES: ReadonlySet<string> = new Set([...PARSE, 'ParseUnverified', 'Withou
 const JOSE_VERIFY: ReadonlySet<string> = new Set(['Claims', 'Verify']);
 const NONE: ReadonlySet<string> = new Set(['UnsafeAllowNoneSignatureType', 'SigningMethodNone']);
 const SKIP: ReadonlySet<string> = new Set(['SkipClaimsValidation']);
-
-function ancestor(node: Node, type: string): Node | undefined {
-  for (let n: Node | null = node.parent, depth = 0; n && depth < 5; n = n.parent, depth++) if (n.type === type) return n;
-  return undefined;
-}
 
 export function checkGo(context: CheckContext): void {
   const { code, imports } = context;
