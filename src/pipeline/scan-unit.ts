@@ -119,8 +119,7 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
       gapAt(artifact.span.start, { reason: 'analysis-failed', detail: `the analysis of a ${what} failed (${errorKind(error, context.debug)})${facts ? '; it is reported by what is known of it' : ''}`, subject: artifact.type });
     }
     if (!facts) continue;
-    const begin = position(starts, artifact.span.start);
-    const end = position(starts, Math.max(artifact.span.start, artifact.span.end - 1));
+    const where = located(unit, starts, artifact.span.start, artifact.span.end);
     let shown: Finding['artifact'] | undefined; // one object for all of this artifact's findings
     let subject: string | undefined;
     const before = findings.length;
@@ -142,17 +141,12 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
         findings.push({
           ruleId: rule.meta.id,
           severity,
-          file: unit.path,
-          line: begin.line,
-          column: begin.column,
-          endLine: end.line,
-          endColumn: end.column + 1,
+          ...where,
           message: wrapped(artifact, formatMessage(rule.meta, report)),
           messageId: report.messageId,
           fingerprint: fingerprint(rule.meta.id, unit.path, facts.digest),
           digest: facts.digest,
           subject: (subject ??= wrapped(artifact, facts.kind === 'token' ? describeToken(facts) : describeKey(facts))),
-          unitKind: unit.kind,
           artifact: (shown ??= publicFacts(artifact, facts)),
         });
       }
@@ -196,22 +190,15 @@ async function codeFindings(unit: TextUnit, policy: Policy, context: UnitContext
     if (!report) continue;
     const severity = report.severity ?? setting.severity;
     if (severity === 'off') continue;
-    const begin = position(starts, fact.start);
-    const end = position(starts, Math.max(fact.start, fact.end - 1));
     const digest = codeDigest(fact);
     const finding: Finding = {
       ruleId: rule.meta.id,
       severity,
-      file: unit.path,
-      line: begin.line,
-      column: begin.column,
-      endLine: end.line,
-      endColumn: end.column + 1,
+      ...located(unit, starts, fact.start, fact.end),
       message: formatMessage(rule.meta, report),
       messageId: report.messageId,
       fingerprint: fingerprint(rule.meta.id, unit.path, digest),
       digest,
-      unitKind: unit.kind,
       artifact: { type: 'code', language: language.id, library: fact.library },
     };
     // Code in test material is a note: no code is production material.
@@ -221,6 +208,13 @@ async function codeFindings(unit: TextUnit, policy: Policy, context: UnitContext
 }
 
 const CODE_RULES = RULES.filter((rule) => rule.code);
+
+/** Where a finding on the text's [start, end) sits: its file, first and last line and column, and the unit's kind. */
+function located(unit: TextUnit, starts: number[], start: number, end: number): Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'unitKind'> {
+  const begin = position(starts, start);
+  const last = position(starts, Math.max(start, end - 1));
+  return { file: unit.path, line: begin.line, column: begin.column, endLine: last.line, endColumn: last.column + 1, unitKind: unit.kind };
+}
 
 /**
  * The directives of a unit that suppress nothing, read only where the unit has findings
