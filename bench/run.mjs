@@ -14,7 +14,10 @@
  * hardcoded-secret): the size of their WebAssembly, the start-up a first source file
  * adds, and what they add to the bench tree and (with JWT_GUARD_BENCH_SOURCES=DIR, a tree
  * of real source code that uses JWT libraries) to real code: each scan with the two rules
- * on and off, in turns. BENCH_ONLY=tree, hostile, history or code runs one part.
+ * on and off, in turns. The fixture-dense tree (bench/dense.mjs): as dense in keys and
+ * tokens as a JOSE library's test suite, every check on, against the bench tree's time;
+ * with weak-secret off too, for what its screening costs per HS* token.
+ * BENCH_ONLY=tree, dense, hostile, history or code runs one part.
  * Writes bench/results.json (the parts run).
  * Numbers are for people, not a test.
  */
@@ -25,6 +28,7 @@ import path from 'node:path';
 import { buildCorpus } from './corpus.mjs';
 import { buildHostile } from './hostile.mjs';
 import { buildHistory } from './history.mjs';
+import { buildDense } from './dense.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cache = process.env.JWT_GUARD_BENCH_DIR || path.join(os.homedir(), '.cache', 'jwt-guard-bench');
@@ -86,6 +90,7 @@ const only = process.env.BENCH_ONLY;
 const previous = existsSync(path.join(repo, 'bench', 'results.json')) ? JSON.parse(readFileSync(path.join(repo, 'bench', 'results.json'), 'utf8')) : {};
 let results = { ...previous, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
 if (!only || only === 'tree') await benchTree();
+if (!only || only === 'dense') benchDense();
 if (!only || only === 'hostile') benchHostile();
 if (!only || only === 'history') await benchHistory();
 if (!only || only === 'code') benchCode();
@@ -148,6 +153,46 @@ if (!process.env.BENCH_SKIP_SECRETLINT) {
 const small = measure('small repository', process.execPath, [cli, 'scan', repo, '--fail-on', 'none']);
 results.smallRepository = { seconds: small.seconds, what: 'this repository, process start included' };
 console.log(`small repository (this one), process start included: ${small.seconds.toFixed(2)} s`);
+}
+
+/** The fixture-dense tree: every check on, nothing incomplete, every planted weak secret found; and what screening costs per token. */
+function benchDense() {
+  const dir = path.join(cache, 'dense');
+  const manifest = buildDense(dir);
+  const noScreen = path.join(cache, 'policy-no-weak-secret.json');
+  writeFileSync(noScreen, JSON.stringify({ files: { exclude: [], maxFileSize: '100MB' }, rules: { 'weak-secret': 'off' } }));
+  const args = (policy) => [cli, 'scan', dir, '--policy', policy, '--format', 'json', '--fail-on', 'none'];
+  const [all, without] = alternate([
+    { name: 'dense', command: process.execPath, args: args(policyFile) },
+    { name: 'dense, weak-secret off', command: process.execPath, args: args(noScreen) },
+  ]);
+  const findings = JSON.parse(all.last.stdout).findings;
+  const incomplete = findings.filter((f) => f.ruleId === 'incomplete-scan').length;
+  const weakFound = manifest.weak.filter((file) => findings.some((f) => f.file === file && f.ruleId === 'weak-secret')).length;
+  const single = timed(process.execPath, args(policyFile), { env: { ...process.env, JWT_GUARD_THREADS: '1' } });
+  const same = JSON.stringify(JSON.parse(single.stdout).findings.map((f) => f.fingerprint).sort()) === JSON.stringify(findings.map((f) => f.fingerprint).sort());
+  const { hsTokens } = manifest;
+  const megabytes = Math.round(manifest.bytes / 2 ** 20);
+  const tree = results.tools?.['jwt-guard']?.seconds;
+  results.dense = {
+    megabytes,
+    tokens: manifest.tokens,
+    jwks: manifest.jwks,
+    pems: manifest.pems,
+    seconds: all.seconds,
+    peakRssMb: all.rssMb,
+    oneThreadSeconds: single.seconds,
+    sameFindings: same,
+    findings: findings.length,
+    incompleteScan: incomplete,
+    weakSecretsFound: `${weakFound}/${manifest.weak.length}`,
+    weakSecretOffSeconds: without.seconds,
+    screeningMsPerToken: ((all.seconds - without.seconds) * 1000) / hsTokens,
+    ...(tree ? { ratioToBenchTree: all.seconds / tree } : {}),
+    target: 'dense tree <= 3x the bench tree, every check on, nothing incomplete',
+  };
+  console.log(`dense tree (${manifest.tokens} tokens, ${manifest.jwks} JWKs, ${manifest.pems} PEM keys, ${megabytes} MB): ${all.seconds.toFixed(2)} s, peak ${all.rssMb?.toFixed(0)} MB, ${findings.length} findings, ${incomplete} incomplete-scan, weak secrets found ${results.dense.weakSecretsFound}; one thread ${single.seconds.toFixed(2)} s, same findings: ${same}`);
+  console.log(`  weak-secret off: ${without.seconds.toFixed(2)} s, so screening costs ${results.dense.screeningMsPerToken.toFixed(2)} ms of wall time per HS* token${tree ? `; dense/bench tree = ${results.dense.ratioToBenchTree.toFixed(1)}x (target <= 3x)` : ''}`);
 }
 
 /** The hostile tree: bounded time and memory, nothing missed, every gap said; and the 20,000-token file alone. */
