@@ -8,7 +8,7 @@ import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
-export const HOSTILE_VERSION = 1;
+export const HOSTILE_VERSION = 2;
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -51,7 +51,8 @@ export function buildHostile(dir) {
   const file = (name, content) => writeFileSync(path.join(dir, name), content);
   const jwk = ecKey().export({ format: 'jwk' });
   file('tokens-20k.txt', hsTokens());
-  file('oct-20k.json', Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ kty: 'oct', kid: `k${i}`, k: randomBytes(32).toString('base64url') })).join('\n'));
+  // Secrets that could be guessed, so each fingerprint digest is stretched (random ones cost a hash).
+  file('oct-20k.json', Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ kty: 'oct', kid: `k${i}`, k: Buffer.from(`passphrase number ${i}`).toString('base64url') })).join('\n'));
   file('spread.txt', `${sec1()}${Array.from({ length: 125_000 }, (_, i) => `eyJhbGciOi${i}.x.y`).join('\n')}\n`);
   file('exp.txt', `${b64({ alg: 'HS256' })}.${b64({ iat: 1, exp: 1e20 })}.${'A'.repeat(43)}\n${sec1()}`);
   file('padded-jwk.json', JSON.stringify({ kty: jwk.kty, pad: 'x'.repeat(70_000), crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d }));

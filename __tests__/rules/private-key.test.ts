@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { couldBeGuessed, symmetricKeyDigest } from '../../src/analyze/symmetric.js';
 import * as k from '../helpers/keys.js';
 import { findingsIn as allFindingsIn } from '../helpers/scan.js';
 
@@ -139,6 +140,26 @@ describe('private-key: facts match what the user can compute', () => {
     const [finding] = await findingsIn(JSON.stringify({ kty: 'oct', k: Buffer.from('short-secret').toString('base64url') }));
     expect(finding!.artifact.thumbprint).toBeUndefined();
     expect(finding!.message).toContain('oct 96-bit symmetric key');
+  });
+
+  it('fingerprints an oct key by a digest that is stable, distinct per key, and stretched when the secret could be guessed', async () => {
+    const random = randomBytes(32);
+    const jwk = (bytes: Buffer) => JSON.stringify({ kty: 'oct', k: bytes.toString('base64url') });
+    const [a] = await findingsIn(jwk(random));
+    const [again] = await findingsIn(jwk(Buffer.from(random)));
+    const [other] = await findingsIn(jwk(randomBytes(32)));
+    expect(again!.fingerprint).toBe(a!.fingerprint);
+    expect(other!.fingerprint).not.toBe(a!.fingerprint);
+    // The digest formats are part of every baseline: a change would make accepted findings new again.
+    expect(symmetricKeyDigest(random)).toBe(createHash('sha256').update('jwt-guard oct key\0').update(random).digest('hex').slice(0, 32));
+    for (const weak of ['correct horse battery staple', 'short', 'a'.repeat(40), '00112233445566778899aabbccddeeff']) {
+      const bytes = Buffer.from(weak);
+      expect(couldBeGuessed(bytes)).toBe(true);
+      expect(symmetricKeyDigest(bytes)).toBe(pbkdf2Sync(bytes, 'jwt-guard oct fingerprint', 10_000, 16, 'sha256').toString('hex'));
+    }
+    expect(couldBeGuessed(Buffer.alloc(32, 0xa5))).toBe(true);
+    expect(couldBeGuessed(randomBytes(12))).toBe(true);
+    for (let i = 0; i < 50; i++) expect(couldBeGuessed(randomBytes(32))).toBe(false);
   });
 
   it('reads PuTTY files whose base64 lines start with +, also inside concatenated strings', async () => {

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, pbkdf2Sync, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { ContentError, errorCode } from '../errors.js';
 import type { Artifact, KeyEncoding, KeyFacts } from '../types.js';
 import { cleanArmorBody, quotedContent, toPem, type ArmorBody } from '../detect/armor.js';
@@ -7,6 +7,7 @@ import { parsePgpSecretKey } from './pgp.js';
 import { WireReader } from './wire.js';
 import { openKeyStore } from './keystore.js';
 import { akpSizesMatch, postQuantumAlgorithm } from './post-quantum.js';
+import { symmetricKeyDigest } from './symmetric.js';
 import { DER_ENCODINGS, derKindOf } from '../detect/der.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -342,9 +343,8 @@ async function analyzeJwk(json: Record<string, unknown>): Promise<KeyFacts | und
     if (typeof k !== 'string' || !B64URL.test(k) || isPlaceholder(k)) return undefined;
     const bytes = Buffer.from(k, 'base64url');
     if (bytes.length === 0) return undefined;
-    // A symmetric key's thumbprint would be a fast hash of the secret: guessable when the secret is weak.
-    // The digest for fingerprints is a slow one instead, and no thumbprint is shown.
-    const digest = pbkdf2Sync(bytes, 'jwt-guard oct fingerprint', 10_000, 16, 'sha256').toString('hex');
+    // No thumbprint is shown: a fast hash of a weak secret could be reversed (see symmetricKeyDigest).
+    const digest = symmetricKeyDigest(bytes);
     return { kind: 'key', private: true, keyType: 'oct', bits: bytes.length * 8, encrypted: false, encoding: 'jwk', confirmed: true, digest, ...extra };
   }
   if (kty === 'AKP') return akpKey(json, extra);

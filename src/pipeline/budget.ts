@@ -4,7 +4,8 @@ import type { SkippedFile, UnitKind } from '../types.js';
  * The expensive kinds of analysis, and what each costs, in microseconds of CPU as measured
  * on the benchmark machine (2-core EPYC, Node 20): screening one HS* token against the
  * bundled well-known secrets (~1,200 HMACs), reading one key with node:crypto (and its
- * thumbprint), one symmetric JWK, whose fingerprint digest is a PBKDF2, and one key store,
+ * thumbprint), one symmetric JWK that could be guessed, whose fingerprint digest is a
+ * PBKDF2 (a random one costs a hash and is not budgeted), and one key store,
  * tried with every well-known password (a Java-made PKCS#12 asks for 10,000 iterations of
  * forge's JavaScript KDF per password).
  *
@@ -26,7 +27,7 @@ export const DEFAULT_LIMITS: BudgetLimits = { perFile: 2_000_000, perScan: 40_00
 const WHAT: Record<WorkKind, (n: number) => string> = {
   'weak-secret': (n) => `${n} HS* token${n === 1 ? ' was' : 's were'} not screened for well-known secrets (weak-secret); ${n === 1 ? 'it is' : 'they are'} still reported by every other rule`,
   key: (n) => `${n} key${n === 1 ? ' was' : 's were'} not analysed (their type, size and identity are unknown); private-key labels among them are still reported, unconfirmed`,
-  'symmetric-key': (n) => `${n} symmetric JWK${n === 1 ? ' was' : 's were'} not analysed`,
+  'symmetric-key': (n) => `${n} symmetric JWK${n === 1 ? ' with a guessable secret was' : 's with guessable secrets were'} not analysed`,
   'key-store': (n) => `${n} key store${n === 1 ? ' was' : 's were'} not opened with the well-known passwords; ${n === 1 ? 'it is' : 'they are'} still reported, as private keys of unknown type`,
 };
 

@@ -20,6 +20,7 @@ import { lineStarts, position } from '../util/lines.js';
 import { append } from '../util/arrays.js';
 import { analyzeCode, codeDigest } from '../code/index.js';
 import { languageOf } from '../code/languages.js';
+import { couldBeGuessed } from '../analyze/symmetric.js';
 
 export { fingerprint };
 
@@ -28,12 +29,18 @@ export async function analyzeArtifact(artifact: Artifact): Promise<Facts | undef
   return analyzeKey(artifact);
 }
 
-/** The kind of budgeted work analysing an artifact is: keys are read by node:crypto, symmetric JWKs also stretched for their digest; tokens are cheap. */
+/**
+ * The kind of budgeted work analysing an artifact is: keys are read by node:crypto, and a
+ * symmetric JWK that could be guessed is stretched for its digest. Tokens and random
+ * symmetric keys (a decode and a hash) are cheap.
+ */
 function workOf(artifact: Artifact): WorkKind | undefined {
   if (artifact.type === 'jwt' || artifact.type === 'jwe') return undefined;
   const der = derKindOf(artifact);
   if (der && STORE_KINDS.has(der)) return 'key-store';
-  return artifact.type === 'jwk' && artifact.json?.kty === 'oct' ? 'symmetric-key' : 'key';
+  if (artifact.type !== 'jwk' || artifact.json?.kty !== 'oct') return 'key';
+  const k = artifact.json.k;
+  return typeof k === 'string' && couldBeGuessed(Buffer.from(k, 'base64url')) ? 'symmetric-key' : undefined;
 }
 
 /**
