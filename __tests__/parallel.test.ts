@@ -3,16 +3,20 @@
  * to start, or stops half-way through the files it claimed, costs time, never files.
  */
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ReadPool, scanFiles, type FilesOutcome } from '../src/pipeline/scan-files.js';
+import { ThreadPool, scanFiles, type FilesOutcome } from '../src/pipeline/scan-files.js';
 import { resolvePolicy } from '../src/policy/load.js';
 import { listFiles } from '../src/sources/files.js';
 import { COSTS, ScanBudget } from '../src/pipeline/budget.js';
 import * as k from './helpers/keys.js';
 import * as t from './helpers/tokens.js';
 import { tempTree } from './helpers/scan.js';
+import { findWellKnownSecret } from '../src/rules/weak-secret.js';
+import { CANDIDATES } from '../src/rules/secret-screen.js';
+import { WELL_KNOWN_SECRETS } from '../src/rules/data/well-known-secrets.js';
 
 const policy = resolvePolicy({}, 'test');
 const WORKER = pathToFileURL(path.resolve('dist/cli/worker.js'));
@@ -29,8 +33,8 @@ const stable = (outcome: FilesOutcome) => ({
   findings: outcome.findings.map((f) => f.fingerprint).sort(),
 });
 
-async function withPool(entry: URL, size: number, run: (pool: ReadPool) => Promise<void>) {
-  const pool = new ReadPool(entry, size);
+async function withPool(entry: URL, size: number, run: (pool: ThreadPool) => Promise<void>) {
+  const pool = new ThreadPool(entry, size);
   try {
     await run(pool);
   } finally {
@@ -88,7 +92,7 @@ describe('reading threads', () => {
       const alone = await scanFiles(files, { policy });
       // Claims every file left in the shared queue, then dies without a word.
       const dying = path.join(repo.dir, 'dying-worker.mjs');
-      writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.once('message', (work) => { Atomics.store(new Int32Array(work.next), 0, work.tracked.length); process.exit(1); });\n");
+      writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.once('message', ({ work }) => { Atomics.store(new Int32Array(work.next), 0, work.tracked.length); process.exit(1); });\n");
       await withPool(pathToFileURL(dying), 1, async (pool) => {
         await new Promise((resolve) => setTimeout(resolve, 300)); // booted, so it claims at once
         expect(stable(await pool.scan(files, { policy }))).toEqual(stable(alone));
@@ -98,3 +102,43 @@ describe('reading threads', () => {
     }
   });
 });
+
+describe('helper threads screening for weak secrets', () => {
+  // One secret from each part of the list and at each edge between parts, so that every thread's range holds some.
+  const edges = [2, 3, 4].flatMap((shares) => [Math.ceil(CANDIDATES / shares) - 1, Math.ceil(CANDIDATES / shares)]);
+  const picks = [...new Set([0, ...edges, CANDIDATES - 1])].map((i) => WELL_KNOWN_SECRETS[i]!);
+
+  it('find every well-known secret, wherever it sits in the list, as one thread does', async () => {
+    const tokens = await Promise.all(picks.map((secret) => t.hmac(secret, t.goodClaims())));
+    const random = await t.hmac(randomBytes(32), t.goodClaims());
+    for (const size of [1, 2, 3]) {
+      await withPool(WORKER, size, async (pool) => {
+        await new Promise((resolve) => setTimeout(resolve, 200)); // booted
+        expect(pool.idle()).toBe(size);
+        for (const [i, token] of tokens.entries()) expect(await findWellKnownSecret(token, 'HS256', pool)).toBe(picks[i]);
+        expect(await findWellKnownSecret(random, 'HS256', pool)).toBeUndefined();
+        expect(pool.idle()).toBe(size);
+      });
+    }
+  });
+
+  it('that die or fail while screening leave their range to the main thread', async () => {
+    const tokens = await Promise.all(picks.map((secret) => t.hmac(secret, t.goodClaims())));
+    const repo = tempTree({});
+    try {
+      const dying = path.join(repo.dir, 'dying-screen.mjs');
+      writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(1));\n");
+      const failing = path.join(repo.dir, 'failing-screen.mjs');
+      writeFileSync(failing, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => parentPort.postMessage({ type: 'screened', id: m.id, match: -2 }));\n");
+      for (const entry of [dying, failing]) {
+        await withPool(pathToFileURL(entry), 2, async (pool) => {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          for (const [i, token] of tokens.entries()) expect(await findWellKnownSecret(token, 'HS256', pool)).toBe(picks[i]);
+        });
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+

@@ -1,4 +1,5 @@
 import type { SkippedFile, UnitKind } from '../types.js';
+import type { ScreenHelpers } from '../rules/weak-secret.js';
 
 /**
  * The expensive kinds of analysis, and what each costs, in microseconds of CPU as measured
@@ -40,6 +41,12 @@ export class ScanBudget {
   private spent = 0;
   /** Results of expensive analysis, by a digest of what was analysed. */
   private readonly memo = new Map<string, unknown>();
+
+  /**
+   * The scan's helper threads, when it has them: expensive work that splits (the
+   * weak-secret screening) is shared with them. They change how fast, never what.
+   */
+  helpers?: ScreenHelpers;
 
   constructor(readonly limits: BudgetLimits = DEFAULT_LIMITS) {}
 

@@ -1,16 +1,21 @@
 import { parentPort } from 'node:worker_threads';
 import { lookAt } from '../sources/looks.js';
-import { claim, unpackFiles, type FromReader, type ReadWork } from './thread-protocol.js';
+import { claim, unpackFiles, type FromHelper, type ReadWork, type ToHelper } from './thread-protocol.js';
 import { FileReader } from '../sources/read.js';
+import { screenSecrets } from '../rules/secret-screen.js';
 
 /**
- * The reading thread's entry, bundled on its own (dist/<entry>/worker.js) so that it boots
- * in a few milliseconds: it claims runs of files from the shared queue, reads and
- * pre-filters them, and sends back totals and the files that hold an anchor. Decoding,
- * analysis and rules stay on the main thread.
+ * The helper thread's entry, bundled on its own (dist/<entry>/worker.js) so that it boots
+ * in a few milliseconds. Given a scan's files, it claims runs of them from the shared
+ * queue, reads and pre-filters them, and sends back totals and the files that hold an
+ * anchor; decoding, analysis and rules stay on the main thread. Between and after, it
+ * screens ranges of the well-known secrets for the weak-secret rule. It lives until the
+ * scan terminates it.
  */
 const port = parentPort!;
-port.once('message', (work: ReadWork) => {
+const send = (message: FromHelper) => port.postMessage(message);
+
+function read(work: ReadWork): void {
   try {
     const reader = new FileReader(work.maxFileSize);
     const next = new Int32Array(work.next);
@@ -18,11 +23,21 @@ port.once('message', (work: ReadWork) => {
     for (let run = claim(next, files.length, work.threads); run; run = claim(next, files.length, work.threads)) {
       // Hits go back bare: the main thread reads each again when it comes to analyse it, so
       // a thread that reads faster than the main thread analyses never piles up their text.
-      port.postMessage({ type: 'looked', looked: lookAt(reader, files, run.start, run.end, false) } satisfies FromReader);
+      send({ type: 'looked', looked: lookAt(reader, files, run.start, run.end, false) });
     }
-    port.postMessage({ type: 'done' } satisfies FromReader);
+    send({ type: 'done' });
   } catch (error) {
-    port.postMessage({ type: 'error', message: (error as Error)?.message ?? String(error) } satisfies FromReader);
+    send({ type: 'error', message: (error as Error)?.message ?? String(error) });
   }
-  port.close();
+}
+
+port.on('message', (message: ToHelper) => {
+  if (message.type === 'read') return read(message.work);
+  let match: number;
+  try {
+    match = screenSecrets(message.alg, message.input, message.signature, message.from, message.to);
+  } catch {
+    match = -2; // the main thread screens the range itself
+  }
+  send({ type: 'screened', id: message.id, match });
 });

@@ -15,7 +15,8 @@ import { append } from '../util/arrays.js';
 import type { Policy } from '../policy/types.js';
 import { fileMatchers, type FileEntry } from '../sources/files.js';
 import { lookAt, type Hit, type Looked } from '../sources/looks.js';
-import { claim, packFiles, type FromReader, type ReadWork } from './thread-protocol.js';
+import { claim, packFiles, type FromHelper, type ReadWork, type ToHelper } from './thread-protocol.js';
+import type { ScreenHelpers } from '../rules/weak-secret.js';
 import { FileReader } from '../sources/read.js';
 import type { ScanResult } from '../types.js';
 
@@ -162,64 +163,100 @@ export async function scanFiles(files: FileEntry[], context: FilesContext): Prom
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** One reading thread, and what the main thread knows of it. */
-interface Reader {
+/** One helper thread, and what the main thread knows of it. */
+interface Helper {
   worker: Worker;
-  /** Set once it has said it is done, or has stopped; a stopped thread's unreported runs are read again. */
-  finished: boolean;
-  onMessage?: (message: FromReader) => void;
+  /** Set once it has stopped (failed to start, crashed, exited); a stopped thread's unreported runs are read again. */
+  stopped: boolean;
+  /** Set while it reads a scan's files (it answers nothing else until it is done). */
+  reading: boolean;
+  /** Screening requests sent and not yet answered. */
+  screening: Map<number, (match: number | undefined) => void>;
+  onMessage?: (message: FromHelper) => void;
   onStop?: () => void;
 }
 
 /**
- * Reading threads, started before the file list is known so that they boot while the
+ * Helper threads, started before the file list is known so that they boot while the
  * tree is listed. In `scan`, every thread (the main one too) claims runs of files from
  * one shared queue and takes the first look at them; the files with an anchor are
  * analysed on the main thread, so findings are the same as a single-threaded scan's
  * (the caller sorts them). A thread that fails to start or stops early costs time, not
- * files: the main thread reads whatever no thread reported. `entry` is the worker bundle
+ * files: the main thread reads whatever no thread reported. A helper that is not
+ * reading screens ranges of the well-known secrets for weak-secret (`screen`, as
+ * `ScreenHelpers`), for the tree, history and every other unit of the scan; a range it
+ * cannot screen is screened by the main thread. `entry` is the worker bundle
  * (src/pipeline/reading-thread.ts).
  */
-export class ReadPool {
-  private readonly readers: Reader[];
+export class ThreadPool implements ScreenHelpers {
+  private readonly helpers: Helper[];
+  private nextId = 0;
 
   constructor(entry: URL, size: number) {
-    this.readers = Array.from({ length: size }, () => {
-      const reader: Reader = { worker: new Worker(entry), finished: false };
+    this.helpers = Array.from({ length: size }, () => {
+      const helper: Helper = { worker: new Worker(entry), stopped: false, reading: false, screening: new Map() };
       const stop = () => {
-        if (reader.finished) return;
-        reader.finished = true;
-        reader.onStop?.();
+        if (helper.stopped) return;
+        helper.stopped = true;
+        helper.reading = false;
+        for (const resolve of helper.screening.values()) resolve(undefined);
+        helper.screening.clear();
+        helper.onStop?.();
       };
-      reader.worker.on('message', (message: FromReader) => reader.onMessage?.(message));
-      reader.worker.on('error', stop);
-      reader.worker.on('exit', stop);
-      return reader;
+      helper.worker.on('message', (message: FromHelper) => {
+        if (message.type !== 'screened') return helper.onMessage?.(message);
+        const resolve = helper.screening.get(message.id);
+        helper.screening.delete(message.id);
+        resolve?.(message.match === -2 ? undefined : message.match);
+      });
+      helper.worker.on('error', stop);
+      helper.worker.on('exit', stop);
+      return helper;
+    });
+  }
+
+  /** Helpers free to screen: alive, not reading, nothing asked of them yet unanswered. */
+  private free(): Helper[] {
+    return this.helpers.filter((h) => !h.stopped && !h.reading && h.screening.size === 0);
+  }
+
+  idle(): number {
+    return this.free().length;
+  }
+
+  screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined> {
+    const helper = this.free()[0];
+    if (!helper) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      helper.screening.set(id, resolve);
+      helper.worker.postMessage({ type: 'screen', id, alg, input, signature, from, to } satisfies ToHelper);
     });
   }
 
   async scan(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
     const out = empty();
     const maxFileSize = context.policy.files.maxFileSize;
-    const live = this.readers.filter((r) => !r.finished);
+    const live = this.helpers.filter((h) => !h.stopped);
     const work: ReadWork = { ...packFiles(files), next: new SharedArrayBuffer(4), threads: live.length + 1, maxFileSize };
     const next = new Int32Array(work.next);
     const covered = new Uint8Array(files.length);
     const pending: Array<{ index: number; hit: Hit }> = [];
     let wake: (() => void) | undefined;
-    for (const reader of live) {
-      reader.onMessage = (message) => {
+    for (const helper of live) {
+      helper.reading = true;
+      helper.onMessage = (message) => {
         if (message.type === 'looked') {
           addCounts(out, message.looked);
           covered.fill(1, message.looked.start, message.looked.end);
           append(pending, message.looked.hits);
         } else {
-          reader.finished = true; // done, or failed (its unreported runs are read again below)
+          helper.reading = false; // done, or failed (its unreported runs are read again below)
         }
         wake?.();
       };
-      reader.onStop = () => wake?.();
-      reader.worker.postMessage(work);
+      helper.onStop = () => wake?.();
+      helper.worker.postMessage({ type: 'read', work } satisfies ToHelper);
     }
     const analyst = new Analyst(context, new FileReader(maxFileSize), out);
     // Hits are analysed in the order of the file list, each once every file before it has
@@ -244,10 +281,11 @@ export class ReadPool {
       await analyseReady();
       await nextTurn(); // let the workers' messages in
     }
-    while (live.some((r) => !r.finished)) {
+    const stillReading = () => live.some((h) => h.reading);
+    while (stillReading()) {
       const before = pending.length;
       await analyseReady();
-      if (pending.length === before && live.some((r) => !r.finished)) await new Promise<void>((resolve) => (wake = resolve));
+      if (pending.length === before && stillReading()) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
     // Runs a thread claimed but never reported (it stopped): read them here.
@@ -262,15 +300,15 @@ export class ReadPool {
 
   /** Stops every worker (also when the tree turned out too small to share, or the scan failed). */
   async close(): Promise<void> {
-    for (const reader of this.readers) {
-      reader.onMessage = undefined;
-      reader.onStop = undefined;
+    for (const helper of this.helpers) {
+      helper.onMessage = undefined;
+      helper.onStop = undefined;
     }
-    await Promise.all(this.readers.map((r) => r.worker.terminate()));
+    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
   }
 }
 
-/** Reading threads to start besides the main one: JWT_GUARD_THREADS - 1 when set, else one per other core. */
+/** Helper threads to start besides the main one: JWT_GUARD_THREADS - 1 when set, else one per other core. */
 export function poolSize(forced?: number): number {
   return Math.max(0, (forced && forced > 0 ? forced : availableParallelism()) - 1);
 }

@@ -15,7 +15,7 @@ import { suppressionFinding } from '../rules/ineffective-suppression.js';
 import type { BaselineEntry } from '../report/baseline.js';
 import { safeText } from '../report/safe.js';
 import { append } from '../util/arrays.js';
-import { add, empty, poolSize, ReadPool, scanFiles, worthSharing, type FilesContext } from './scan-files.js';
+import { add, empty, poolSize, scanFiles, ThreadPool, worthSharing, type FilesContext } from './scan-files.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from '../suppress/suppressions.js';
 import { INCOMPLETE_REASONS, SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from '../types.js';
 import { byCodeUnit } from '../util/order.js';
@@ -80,8 +80,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const budget = options.budget ?? new ScanBudget();
   const context: FilesContext = { policy, budget, ...(options.debug ? { debug: true } : {}), ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
   const listFilesToo = options.scanFiles !== false && !options.history;
-  const size = options.parallel && listFilesToo ? poolSize(options.parallel.threads) : 0;
-  const pool = size > 0 ? new ReadPool(options.parallel!.entry, size) : undefined;
+  // Helper threads read a large tree with the main thread, and screen for weak secrets wherever tokens are found.
+  const size = options.parallel ? poolSize(options.parallel.threads) : 0;
+  const pool = size > 0 ? new ThreadPool(options.parallel!.entry, size) : undefined;
+  if (pool) budget.helpers = pool;
   const total = empty();
   let found = 0;
   let listed: ReadonlySet<string> | undefined;
@@ -97,31 +99,32 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
       else add(total, await scanFiles(listing.files, context));
     }
-  } finally {
-    await pool?.close();
-  }
-  if (options.history) {
-    await ensureHistory(base, options.history, { fetch: options.fetchHistory ?? false });
-    const spool = new Spool();
-    try {
-      const { blobs, selectedBlobs, ...outcome } = await scanBlobs(base, streamBlobs(base, options.history), context, spool);
-      found = blobs;
-      if (blobs > 0 && selectedBlobs === 0) {
-        throw new UserError('ERR_NOTHING_SELECTED', `nothing was read: the history selected holds ${blobs} blob${blobs === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of their paths (files.include ${bracketList(policy.files.include)}, files.exclude ${bracketList(policy.files.exclude)})`);
+    if (options.history) {
+      await ensureHistory(base, options.history, { fetch: options.fetchHistory ?? false });
+      const spool = new Spool();
+      try {
+        const { blobs, selectedBlobs, ...outcome } = await scanBlobs(base, streamBlobs(base, options.history), context, spool);
+        found = blobs;
+        if (blobs > 0 && selectedBlobs === 0) {
+          throw new UserError('ERR_NOTHING_SELECTED', `nothing was read: the history selected holds ${blobs} blob${blobs === 1 ? '' : 's'}, and the policy (${policy.source}) selects none of their paths (files.include ${bracketList(policy.files.include)}, files.exclude ${bracketList(policy.files.exclude)})`);
+        }
+        add(total, outcome);
+      } finally {
+        spool.remove();
       }
-      add(total, outcome);
-    } finally {
-      spool.remove();
     }
-  }
-  append(total.skipped, options.extraSkipped ?? []);
-  if (options.extraFiles && options.extraFiles.length > 0) add(total, await scanFiles(options.extraFiles, context));
-  for (const unit of options.extraUnits ?? []) {
-    total.bytesScanned += Buffer.byteLength(unit.text);
-    const result = await scanUnit(unit, policy, { ...context, budget: budget.file(unit.path, unit.kind) });
-    append(total.findings, result.findings);
-    append(total.suppressed, result.suppressed);
-    append(total.skipped, result.gaps);
+    append(total.skipped, options.extraSkipped ?? []);
+    if (options.extraFiles && options.extraFiles.length > 0) add(total, await scanFiles(options.extraFiles, context));
+    for (const unit of options.extraUnits ?? []) {
+      total.bytesScanned += Buffer.byteLength(unit.text);
+      const result = await scanUnit(unit, policy, { ...context, budget: budget.file(unit.path, unit.kind) });
+      append(total.findings, result.findings);
+      append(total.suppressed, result.suppressed);
+      append(total.skipped, result.gaps);
+    }
+  } finally {
+    if (pool) budget.helpers = undefined;
+    await pool?.close();
   }
 
   // Gaps become incomplete-scan findings: the policy's ignore list may accept one (with a reason), a baseline never.

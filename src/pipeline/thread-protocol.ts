@@ -2,7 +2,7 @@ import type { FileEntry } from '../sources/files.js';
 import type { Looked } from '../sources/looks.js';
 
 /**
- * What the main thread and the reading threads (reading-thread.ts) say to each other:
+ * What the main thread and the helper threads (reading-thread.ts) say to each other:
  * the work handed out, the shared queue they claim runs of files from, and the messages
  * they send back.
  */
@@ -58,4 +58,14 @@ export function unpackFiles(work: Pick<ReadWork, 'absolute' | 'relative' | 'trac
   return absolute.map((a, i) => (work.tracked[i] ? { absolute: a, relative: relative[i]!, tracked: true } : { absolute: a, relative: relative[i]! }));
 }
 
-export type FromReader = { type: 'looked'; looked: Looked } | { type: 'done' } | { type: 'error'; message: string };
+/** Work for a helper thread: the first looks of a scan's files, or one range of the weak-secret screening. */
+export type ToHelper =
+  | { type: 'read'; work: ReadWork }
+  | { type: 'screen'; id: number; alg: string; input: Uint8Array; signature: Uint8Array; from: number; to: number };
+
+/** What a helper thread sends back: first looks, the end of its reading, a screening result (`match` -2 when it failed). */
+export type FromHelper =
+  | { type: 'looked'; looked: Looked }
+  | { type: 'done' }
+  | { type: 'error'; message: string }
+  | { type: 'screened'; id: number; match: number };

@@ -1,41 +1,55 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { describeToken } from '../analyze/describe.js';
 import { isWellKnownSecret, secretSource, WELL_KNOWN_SECRETS } from './data/well-known-secrets.js';
+import { CANDIDATES, HMAC_ALGS, screenSecrets } from './secret-screen.js';
 import type { Rule, RuleReport } from './types.js';
 import { es256, hs256 } from './example-material.js';
 
-const HASHES: Record<string, { hash: string; bytes: number }> = {
-  HS256: { hash: 'sha256', bytes: 32 },
-  HS384: { hash: 'sha384', bytes: 48 },
-  HS512: { hash: 'sha512', bytes: 64 },
-};
-
-const encoded = WELL_KNOWN_SECRETS.map((secret) => ({ secret, bytes: Buffer.from(secret, 'utf8') }));
+/**
+ * Threads that can screen a range of the well-known secrets at the same time as this one
+ * (the scan's helper threads, see pipeline/scan-files.ts `ThreadPool`): each returns
+ * what `screenSecrets` returns for its range, or undefined if it could not (the caller
+ * then screens that range itself).
+ */
+export interface ScreenHelpers {
+  /** How many helpers are free now. */
+  idle(): number;
+  /** Has a free helper screen [from, to). */
+  screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined>;
+}
 
 /**
  * The well-known secret an HS* token was signed with, if any. node:crypto's HMAC screens
- * the bundled list (a fixed number of candidates, so the time per token is bounded); the
- * one candidate that matches is then verified by jose, which alone decides.
+ * the bundled list (a fixed number of candidates, so the time per token is bounded), split
+ * among this thread and the free helpers; the one candidate that matches is then verified
+ * by jose, which alone decides.
  */
-export async function findWellKnownSecret(token: string, alg: string): Promise<string | undefined> {
-  const spec = HASHES[alg];
+export async function findWellKnownSecret(token: string, alg: string, helpers?: ScreenHelpers): Promise<string | undefined> {
+  const spec = HMAC_ALGS[alg];
   const parts = token.split('.');
   if (!spec || parts.length !== 3 || !parts[2]) return undefined;
   const signature = Buffer.from(parts[2], 'base64url');
   if (signature.length !== spec.bytes) return undefined;
-  const input = `${parts[0]}.${parts[1]}`;
-  for (const { secret, bytes } of encoded) {
-    const mac = createHmac(spec.hash, bytes).update(input).digest();
-    if (!timingSafeEqual(mac, signature)) continue;
-    try {
-      await compactVerify(token, bytes, { algorithms: [alg] });
-      return secret;
-    } catch {
-      return undefined;
-    }
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const shares = (helpers?.idle() ?? 0) + 1;
+  const size = Math.ceil(CANDIDATES / shares);
+  // This thread takes the first range, each helper one of the others, all at once.
+  const others = Array.from({ length: shares - 1 }, (_, i) => {
+    const from = (i + 1) * size;
+    const to = Math.min(CANDIDATES, from + size);
+    return helpers!.screen(alg, input, signature, from, to).then((found) => found ?? screenSecrets(alg, input, signature, from, to));
+  });
+  const here = screenSecrets(alg, input, signature, 0, size);
+  const found = [here, ...(await Promise.all(others))].find((index) => index >= 0);
+  if (found === undefined) return undefined;
+  const secret = WELL_KNOWN_SECRETS[found]!;
+  try {
+    await compactVerify(token, Buffer.from(secret, 'utf8'), { algorithms: [alg] });
+    return secret;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** A secret of 48 random-looking characters, for the example that passes. */
@@ -63,11 +77,11 @@ export const weakSecret: Rule = {
     },
   },
   async check({ facts, budget }): Promise<RuleReport[]> {
-    if (facts.kind !== 'token' || facts.format !== 'jws' || !HASHES[facts.alg]) return [];
+    if (facts.kind !== 'token' || facts.format !== 'jws' || !HMAC_ALGS[facts.alg]) return [];
     // Once per distinct token in the scan, within the budget; a token past it is counted as a gap.
-    const secret = await budget.once('weak-secret', `weak-secret\0${facts.digest}`, () => findWellKnownSecret(facts.token, facts.alg), () => undefined);
+    const secret = await budget.once('weak-secret', `weak-secret\0${facts.digest}`, () => findWellKnownSecret(facts.token, facts.alg, budget.scan.helpers), () => undefined);
     if (secret === undefined) return [];
-    const spec = HASHES[facts.alg]!;
+    const spec = HMAC_ALGS[facts.alg]!;
     const length = Buffer.byteLength(secret);
     const data = { token: describeToken(facts), source: secretSource(secret), bytes: spec.bytes, alg: facts.alg, length };
     return [{ messageId: length < spec.bytes ? 'wellKnownShort' : 'wellKnown', data }];
@@ -77,7 +91,7 @@ export const weakSecret: Rule = {
    * could use: a well-known secret, or one shorter than keys.minHmacBits or the hash.
    */
   verifyHeader({ facts, policy, hmacSecret }): RuleReport | undefined {
-    const spec = HASHES[facts.alg];
+    const spec = HMAC_ALGS[facts.alg];
     if (!hmacSecret || !spec) return undefined;
     const hashBits = spec.bytes * 8;
     const needed = Math.max(policy.keys.minHmacBits, hashBits);
