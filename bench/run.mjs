@@ -41,8 +41,18 @@ writeFileSync(policyFile, JSON.stringify({ files: { exclude: [], maxFileSize: '1
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * NODE_EXTRA_CA_CERTS makes every Node.js process parse a certificate bundle at start
+ * (80 ms on the bench machine, whose sandbox sets it); runners and most machines do not
+ * set it, and jwt-guard opens no TLS connection in a scan, so commands run without it.
+ */
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...cleanEnv } = process.env;
+if (extraCaCerts) console.log('bench: NODE_EXTRA_CA_CERTS is set here; commands run without it (it costs every Node.js start a certificate bundle)');
+
 /** Runs a command under /usr/bin/time -v when available, for the peak RSS. */
 function timed(command, args, options = {}) {
+  options = { ...options, env: { ...cleanEnv, ...options.env } };
+  delete options.env.NODE_EXTRA_CA_CERTS;
   const useTime = existsSync('/usr/bin/time');
   const started = process.hrtime.bigint();
   const child = useTime
@@ -118,7 +128,7 @@ results.tools['jwt-guard'] = { seconds: guard.seconds, mbPerSecond: mb / guard.s
 console.log(`jwt-guard: ${guard.seconds.toFixed(2)} s, ${(mb / guard.seconds).toFixed(0)} MB/s, peak ${guard.rssMb?.toFixed(0)} MB, ${report.findings.length} findings, planted found ${manifest.secrets.length - missed.length}/${manifest.secrets.length}`);
 for (const m of missed) console.log(`  MISSED ${m.ruleId} in ${m.file}`);
 
-const single = timed(process.execPath, guardArgs, { env: { ...process.env, JWT_GUARD_THREADS: '1' } });
+const single = timed(process.execPath, guardArgs, { env: { JWT_GUARD_THREADS: '1' } });
 const singleFindings = JSON.parse(single.stdout).findings.map((f) => f.fingerprint).sort();
 const same = JSON.stringify(singleFindings) === JSON.stringify(report.findings.map((f) => f.fingerprint).sort());
 results.tools['jwt-guard (1 thread)'] = { seconds: single.seconds, sameFindings: same };
@@ -150,9 +160,19 @@ if (!process.env.BENCH_SKIP_SECRETLINT) {
   }
 }
 
-const small = measure('small repository', process.execPath, [cli, 'scan', repo, '--fail-on', 'none']);
-results.smallRepository = { seconds: small.seconds, what: 'this repository, process start included' };
-console.log(`small repository (this one), process start included: ${small.seconds.toFixed(2)} s`);
+// A small repository: 40 source files and a README in git, scanned from its root with the built-in policy.
+const smallDir = path.join(cache, 'small-repo');
+if (!existsSync(path.join(smallDir, '.git'))) {
+  mkdirSync(smallDir, { recursive: true });
+  for (let i = 0; i < 40; i++) writeFileSync(path.join(smallDir, `module${i}.js`), `export function handler${i}(request) {\n  return { status: 200, body: request.body ?? ${i} };\n}\n`);
+  writeFileSync(path.join(smallDir, 'README.md'), '# A small service\n');
+  execFileSync('sh', ['-c', 'git init -q && git add -A && git -c user.name=bench -c user.email=bench@example.test commit -qm init'], { cwd: smallDir });
+}
+const small = measure('small repository', process.execPath, [path.join(repo, 'dist', 'cli', 'bin.js'), 'scan', '--fail-on', 'none'], { cwd: smallDir });
+const own = measure('this repository', process.execPath, [cli, 'scan', repo, '--fail-on', 'none']);
+results.smallRepository = { seconds: small.seconds, what: '41 files in git, the installed command (dist/cli/bin.js), process start included', target: '<= 0.25 s' };
+results.thisRepository = { seconds: own.seconds, what: "this repository (its TypeScript imports jose, so it is parsed), process start included" };
+console.log(`small repository (41 files), process start included: ${small.seconds.toFixed(2)} s (target <= 0.25 s); this repository: ${own.seconds.toFixed(2)} s`);
 }
 
 /** The fixture-dense tree: every check on, nothing incomplete, every planted weak secret found; and what screening costs per token. */
@@ -169,7 +189,7 @@ function benchDense() {
   const findings = JSON.parse(all.last.stdout).findings;
   const incomplete = findings.filter((f) => f.ruleId === 'incomplete-scan').length;
   const weakFound = manifest.weak.filter((file) => findings.some((f) => f.file === file && f.ruleId === 'weak-secret')).length;
-  const single = timed(process.execPath, args(policyFile), { env: { ...process.env, JWT_GUARD_THREADS: '1' } });
+  const single = timed(process.execPath, args(policyFile), { env: { JWT_GUARD_THREADS: '1' } });
   const same = JSON.stringify(JSON.parse(single.stdout).findings.map((f) => f.fingerprint).sort()) === JSON.stringify(findings.map((f) => f.fingerprint).sort());
   const { hsTokens } = manifest;
   const megabytes = Math.round(manifest.bytes / 2 ** 20);
