@@ -19,7 +19,7 @@ try {
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}');
   process.chdir(root);
   const { generatedFiles } = await import(pathToFileURL(path.join(out, 'scripts', 'generated.js')).href);
-  for (const [file, content] of Object.entries(generatedFiles())) {
+  for (const [file, content] of Object.entries(await generatedFiles())) {
     if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
     writeFileSync(file, content);
     console.log(`wrote ${file}`);

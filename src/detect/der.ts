@@ -104,7 +104,8 @@ function detectDer(text: string): Detection {
 
 /**
  * The pre-filter's needles are chosen for their cost (each is a pass over every byte read):
- * `MI` stands for the one- and two-byte length forms, whose version falls after it, and the
+ * `MI` stands for the one- and two-byte length forms, whose version falls after it, `CAQ`
+ * (the long form's) is found by its `Q` (a plain memchr: `Q` is rare outside base64), and the
  * Java magics are found by their rarer ends. A window cut short is given the benefit of the doubt.
  */
 export const derDetector: Detector = {
@@ -112,7 +113,7 @@ export const derDetector: Detector = {
   keywords: ['CAQ', 'AgE', 'IBA', '/u3+7Q', 'zs7Ozg'],
   anchors: [
     anchor('MI', 0, 8, /^MI(?:[E-H][A-Za-z0-9+/]AgE[ABD]|[I-L][A-Za-z0-9+/]{3}IBA[ADQTz])|^MI[A-Za-z0-9+/]{0,7}$/),
-    anchor('CAQ', 3, 1, /^M[A-Za-z0-9+/]{2}CAQ(?:[AEM]|$)/),
+    anchor('Q', 5, 1, /^M[A-Za-z0-9+/]{2}CAQ(?:[AEM]|$)/, 'CA'),
     anchor('+7Q', 3, 0, /^\/u3\+7Q/, '/u3'),
     anchor('zs7Ozg', 0, 0, /^zs7Ozg/),
   ],

@@ -22,10 +22,10 @@ export function detectPpk(text: string): Artifact[] {
   return artifacts;
 }
 
-/** PuTTY key files: `PuTTY-User-Key-File-2:` and `-3:`. The anchor's needle is `Key-F`, whose first byte is rarer than `P`. */
+/** PuTTY key files: `PuTTY-User-Key-File-2:` and `-3:`. The anchor's needle is `-F` after `Key`: the pair of bytes the pre-filter looks for (`-F`) is rarer than any other in the line. */
 export const ppkDetector: Detector = {
   name: 'ppk',
   keywords: ['PuTTY-User-Key-File-'],
-  anchors: [anchor('Key-F', 11, 4, /^PuTTY-User-Key-File-/)],
+  anchors: [anchor('-F', 14, 4, /^PuTTY-User-Key-File-/, 'Key')],
   detect: (text) => ({ artifacts: detectPpk(text) }),
 };

@@ -20,13 +20,15 @@ export function detectSshPublic(text: string): Artifact[] {
  * OpenSSH public key lines. The anchors are in the base64 of the blob's type, which every
  * key type shares: `zaC1` of `ssh-…` (`ssh-rsa AAAAB3NzaC1…`, `sk-ssh-ed25519@openssh.com
  * AAAAGnNrLXNzaC1…`) and `ZHNh` of `ecdsa…` (`ecdsa-sha2-nistp256 AAAAE2VjZHNh…`), each
- * with the 20 or more characters of blob the detector wants after `AAAA`.
+ * with the 20 or more characters of blob the detector wants after `AAAA`. The first is
+ * looked for by its `aC1` (the pre-filter looks for an anchor's first two bytes, and `za`
+ * is common in text).
  */
 export const sshPublicDetector: Detector = {
   name: 'ssh-public',
   keywords: ['ssh-', 'ecdsa-sha2-'],
   anchors: [
-    anchor('zaC1', 12, 13, /[ \t]AAAA[A-Za-z0-9+/]{0,6}NzaC1(?:[A-Za-z0-9+/]{13}|[A-Za-z0-9+/]*$)/),
+    anchor('aC1', 13, 13, /[ \t]AAAA[A-Za-z0-9+/]{0,6}NzaC1(?:[A-Za-z0-9+/]{13}|[A-Za-z0-9+/]*$)/),
     anchor('ZHNh', 13, 12, /[ \t]AAAA[A-Za-z0-9+/]{0,8}ZHNh(?:[A-Za-z0-9+/]{12}|[A-Za-z0-9+/]*$)/),
   ],
   detect: (text) => ({ artifacts: detectSshPublic(text) }),

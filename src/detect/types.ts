@@ -13,9 +13,10 @@ export interface Detection {
 }
 
 /**
- * A byte-level anchor for the reading pre-filter (src/sources/read.ts): a needle whose
- * first byte is rare (Buffer.indexOf runs at memory speed on it), the bytes that must
- * stand right before it, and the shape a small window around it must have. A shape is a
+ * A byte-level anchor for the reading pre-filter (src/sources/anchors.ts): a needle, the
+ * bytes that must stand right before it, and the shape a small window around it must
+ * have. The pre-filter's one pass looks for the needle's first two bytes (for a one-byte
+ * needle, the lead's last byte and the needle), so those should be rare in ordinary text. A shape is a
  * superset of its detector's pattern and gives the benefit of the doubt where the window
  * is cut short by the end of the bytes (`$`): the pre-filter may let through what no
  * detector finds, never the other way round.

@@ -3,63 +3,29 @@ import { errorCode, errorKind } from '../errors.js';
 import type { FileEntry } from './files.js';
 import type { SkippedFile } from '../types.js';
 import { formatSize } from '../util/format.js';
-import { DETECTORS } from '../detect/index.js';
 import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
-import { tokenDetector } from '../detect/jwt.js';
-import type { Anchor } from '../detect/types.js';
+import { ANCHORS, anchorFilter, anchorInByIndexOf } from './anchors.js';
 import { DER_HEAD, derShape } from '../detect/der.js';
 import { builtCode, languageOf, MAX_CODE_BYTES, mentionsJwtLibrary } from '../code/languages.js';
 
 /**
- * The byte-level anchors of every detector (each declares its own: src/detect/*.ts), the
- * token's first: it is the most common. Buffer.indexOf runs at memory speed on a needle
- * whose first byte is rare; each hit is tested against its detector's shape in a small
- * window before a file is decoded.
- */
-export const ANCHORS: readonly Anchor[] = [...DETECTORS].sort((a, b) => Number(b === tokenDetector) - Number(a === tokenDetector)).flatMap((detector) => detector.anchors);
-
-/** Occurrences of one anchor tested per block before giving up and decoding the whole chunk. */
-const MAX_PROBES = 4096;
-
-/**
  * Bytes read at a time while looking for anchors: small enough that the block stays in
- * the core's own cache while every needle is searched in it (reading into, and searching,
- * a buffer that does not fit runs several times slower).
+ * the core's own cache while it is searched (reading into, and searching, a buffer that
+ * does not fit runs several times slower).
  */
 export const BLOCK_BYTES = 256 << 10;
 /** Bytes of one block kept in front of the next, so that a needle cut by the boundary is found whole, with its window's start. */
 const CARRY = 64;
 
-function fits(bytes: Buffer, at: number, { needle, before, after, shape }: Anchor): boolean {
-  return shape.test(bytes.toString('latin1', Math.max(0, at - before), Math.min(bytes.length, at + needle.length + after)));
-}
-
-function leads(bytes: Buffer, at: number, lead: Buffer): boolean {
-  const start = at - lead.length;
-  if (start < 0) return false;
-  for (let i = 0; i < lead.length; i++) if (bytes[start + i] !== lead[i]) return false;
-  return true;
-}
-
-function anchorIn(bytes: Buffer, from: number, to: number): boolean {
-  const part = from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to);
-  for (const anchor of ANCHORS) {
-    const { needle, lead } = anchor;
-    // A one-byte needle is searched as a byte: memchr, with no pattern set-up.
-    const target = needle.length === 1 ? needle[0]! : needle;
-    let probes = 0;
-    for (let at = part.indexOf(target); at !== -1; at = part.indexOf(target, at + 1)) {
-      if (lead && !leads(bytes, from + at, lead)) continue;
-      if (++probes > MAX_PROBES || fits(bytes, from + at, anchor)) return true;
-    }
-  }
-  return false;
-}
+/**
+ * Whether an anchor fits in bytes[from, to): the WebAssembly filter, one pass for every
+ * needle (see anchors.ts), or one Buffer.indexOf pass per needle where it cannot load.
+ */
+const anchorIn = anchorFilter(ANCHORS, BLOCK_BYTES + CARRY) ?? anchorInByIndexOf;
 
 /**
  * Whether any anchor occurs in a shape a detector could match: the pre-filter, on raw
- * bytes. Long buffers are searched block by block (overlapping by CARRY), every needle
- * in one block before the next, while the block is in cache.
+ * bytes. Long buffers are searched block by block (overlapping by CARRY).
  */
 export function hasAnchor(bytes: Buffer): boolean {
   for (let from = 0; from < bytes.length; from += BLOCK_BYTES) {
