@@ -65,9 +65,9 @@ export function base64Detector(inner: (decoded: string, depth: number) => Detect
     name: 'base64',
     keywords: ['LS0tLS1CRUdJTi', 'ZXlK', 'ZXdv', 'ZXlB', 'eyJ', 'ewo', 'eyA'],
     // `eyJ`, `ewo` and `eyA` are the token detector's anchors (their shapes let encoded JSON through).
-    // `-----BEGIN` is found by its end, `UdJTi`, with the rest checked as its lead: Buffer.indexOf
-    // takes a needle of seven bytes or more through a search whose set-up costs more, per block,
-    // than the search itself (five times a short needle's time on the bench tree).
+    // `-----BEGIN` is found by its end, `UdJTi`, with the rest checked as its lead: `Ud` is a rare
+    // pair (the pre-filter looks for a needle's first two bytes), and the fallback's Buffer.indexOf
+    // sets up a slower search, per block, for a needle of seven bytes or more.
     anchors: [anchor('UdJTi', 9, 0, /^LS0tLS1CRUdJTi/, 'LS0tLS1CR'), anchor('ZX', 0, 40, /^ZX(?:lK|dv|lB)[A-Za-z0-9+/_-]{36}/)],
     detect: (text) => detectEncoded(text, inner),
     detectAt: (text, depth) => detectEncoded(text, inner, depth),

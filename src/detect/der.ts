@@ -103,10 +103,10 @@ function detectDer(text: string): Detection {
 }
 
 /**
- * The pre-filter's needles are chosen for their cost (each is a pass over every byte read):
+ * The pre-filter's needles are chosen for their cost (how often their first two bytes occur in ordinary text):
  * `MI` stands for the one- and two-byte length forms, whose version falls after it, `CAQ`
- * (the long form's) is found by its `Q` (a plain memchr: `Q` is rare outside base64), and the
- * Java magics are found by their rarer ends. A window cut short is given the benefit of the doubt.
+ * (the long form's) is found by its `Q` after `CA` (the pre-filter looks for the pair `AQ`,
+ * far rarer than `CA`), and the Java magics are found by their rarer ends. A window cut short is given the benefit of the doubt.
  */
 export const derDetector: Detector = {
   name: 'der',
