@@ -92,7 +92,7 @@ const PAGE = 64 << 10;
 export function anchorFilter(anchors: readonly Anchor[], maxWindow: number): ((bytes: Buffer, from: number, to: number) => boolean) | undefined {
   const OUT = (WINDOW + maxWindow + 1 + PADDING + 3) & ~3;
   let candidates: (start: number, end: number, out: number, cap: number) => number;
-  let memory: Uint8Array;
+  let memory: Buffer;
   let out: Uint32Array;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(ANCHOR_FILTER_WASM, 'base64')));
@@ -100,7 +100,7 @@ export function anchorFilter(anchors: readonly Anchor[], maxWindow: number): ((b
     const wasmMemory = instance.exports.memory as WasmMemory;
     const short = OUT + CAPACITY * 4 - wasmMemory.buffer.byteLength;
     if (short > 0) wasmMemory.grow(Math.ceil(short / PAGE));
-    memory = new Uint8Array(wasmMemory.buffer);
+    memory = Buffer.from(wasmMemory.buffer);
     out = new Uint32Array(wasmMemory.buffer, OUT, CAPACITY);
   } catch {
     return undefined;
@@ -147,7 +147,7 @@ export function anchorFilter(anchors: readonly Anchor[], maxWindow: number): ((b
     // A one-byte needle's fingerprint begins a byte before it: look from the byte before the window.
     const start = Math.max(0, from - 1);
     const length = to - start;
-    memory.set(bytes.subarray(start, to), WINDOW);
+    bytes.copy(memory, WINDOW, start, to);
     memory.fill(0, WINDOW + length, WINDOW + length + PADDING);
     probes.fill(0);
     for (let next = WINDOW; ; ) {
