@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { anchor, type Anchor } from '../../src/detect/types.js';
-import { ANCHORS, MAX_PROBES, anchorFilter, anchorInByIndexOf } from '../../src/sources/anchors.js';
+import { ANCHORS, MAX_PROBES, anchorFilter, anchorInByIndexOf, byteCounter } from '../../src/sources/anchors.js';
 
 const WINDOW = (256 << 10) + 64;
 const filter = anchorFilter(ANCHORS, WINDOW)!;
@@ -119,5 +119,25 @@ describe('the WebAssembly pre-filter answers as one indexOf pass per needle', ()
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('the WebAssembly byte counter', () => {
+  it('counts line breaks as a search for each would, across its window and at any length', () => {
+    const count = byteCounter(100)!;
+    const reference = (bytes: Buffer) => {
+      let n = 0;
+      for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+      return n;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant(10), fc.integer({ min: 0, max: 255 })), { maxLength: 700 }), (values) => {
+        const bytes = Buffer.from(values);
+        expect(count(bytes, 10)).toBe(reference(bytes));
+      }),
+      { numRuns: 500 },
+    );
+    expect(count(Buffer.from('\n'.repeat(1_000_003)), 10)).toBe(1_000_003);
+    expect(count(Buffer.alloc(0), 10)).toBe(0);
   });
 });

@@ -7,6 +7,9 @@
 ;; in some bucket, all four lookups have the bucket's bit. Candidates are a superset of the
 ;; fingerprints' occurrences; the caller checks each one.
 ;;
+;; It also counts a byte's occurrences (`count`: line breaks, for line numbers across the
+;; bytes between the spans of a large file that are decoded).
+;;
 ;; Memory: tables at 0 (set A at 0..63, set B at 64..127: first byte low, first byte high,
 ;; second byte low, second byte high); the caller puts the window where it likes, with 17
 ;; zero bytes after it (a vector and the byte after it are read past the end; zero is in no
@@ -63,5 +66,23 @@
                 (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
                 (br $bit)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (local.get $n))
+  ;; count(start, end, byte): how many bytes in [start, end) equal `byte`.
+  (func (export "count") (param $start i32) (param $end i32) (param $byte i32) (result i32)
+    (local $i i32) (local $n i32) (local $needle v128)
+    (local.set $needle (i8x16.splat (local.get $byte)))
+    (local.set $i (local.get $start))
+    (block $vectors
+      (loop $next
+        (br_if $vectors (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+        (local.set $n (i32.add (local.get $n) (i32.popcnt (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (local.get $needle))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (block $bytes
+      (loop $next
+        (br_if $bytes (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $n (i32.add (local.get $n) (i32.eq (i32.load8_u (local.get $i)) (local.get $byte))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $n)))

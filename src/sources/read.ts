@@ -4,7 +4,7 @@ import type { FileEntry } from './files.js';
 import type { SkippedFile } from '../types.js';
 import { formatSize } from '../util/format.js';
 import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
-import { ANCHORS, anchorFilter, anchorInByIndexOf } from './anchors.js';
+import { ANCHORS, anchorFilter, anchorInByIndexOf, byteCounter } from './anchors.js';
 import { DER_HEAD, derShape } from '../detect/der.js';
 import { builtCode, languageOf, MAX_CODE_BYTES, mentionsJwtLibrary } from '../code/languages.js';
 
@@ -98,7 +98,11 @@ function trouble(file: string, error: unknown): SkippedFile {
  */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
+/** Counts line breaks: the WebAssembly counter (anchors.ts), or a Buffer.indexOf per line break where it cannot load. */
+const countByte = byteCounter(BLOCK_BYTES);
+
 function countLines(bytes: Buffer): number {
+  if (countByte) return countByte(bytes, 10);
   let lines = 0;
   for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
   return lines;
