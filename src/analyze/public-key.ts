@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import { jwkThumbprint } from './thumbprint.js';
 import { bitLength, MalformedError, unsigned, WireReader } from './wire.js';
 
 /** Public facts of a key, computed by node:crypto and jose. */
@@ -52,7 +53,7 @@ export async function describeKeyObject(key: KeyObject): Promise<PublicKeyFacts>
   if (postQuantum) Object.assign(facts, postQuantum);
   try {
     const jwk = publicKey.export({ format: 'jwk' });
-    facts.thumbprint = await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
+    facts.thumbprint = jwkThumbprint(jwk as Record<string, unknown>) ?? (await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256'));
     facts.thumbprintKind = 'jwk-sha256';
   } catch {
     // DSA and DH keys have no JWK form: fall back to a digest of the SubjectPublicKeyInfo.

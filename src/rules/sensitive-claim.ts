@@ -7,12 +7,20 @@ import type { Rule } from './types.js';
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_-]/g, '');
 
+/** Each list of names normalized once (the policy's lists live for the run; a token is checked against them for every claim). */
+const normalizedLists = new WeakMap<readonly string[], readonly string[]>();
+
 /** Claim names matching a list entry exactly or as a suffix, after normalization (`DB_Password` matches `password`). */
 function matching(claims: Record<string, unknown>, list: readonly string[], filled: (value: unknown) => boolean): string[] {
-  const entries = list.map(normalize);
-  return Object.entries(claims)
-    .filter(([name, value]) => filled(value) && entries.some((entry) => normalize(name) === entry || normalize(name).endsWith(entry)))
-    .map(([name]) => name);
+  let entries = normalizedLists.get(list);
+  if (!entries) normalizedLists.set(list, (entries = list.map(normalize)));
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(claims)) {
+    if (!filled(value)) continue;
+    const normalized = normalize(name);
+    if (entries.some((entry) => normalized.endsWith(entry))) found.push(name);
+  }
+  return found;
 }
 
 const hasValue = (value: unknown) => (typeof value === 'string' ? value.length > 0 : value !== null && value !== undefined && typeof value !== 'boolean');
