@@ -10,6 +10,7 @@ import { logLine, safeText } from '../../src/report/safe.js';
 import { fileUri, renderSarif } from '../../src/report/sarif.js';
 import { summarize } from '../../src/report/summary.js';
 import { renderText } from '../../src/report/text.js';
+import { gathered } from '../../src/util/write-file.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Finding, ScanResult, Severity } from '../../src/types.js';
 import { findingsIn } from '../helpers/scan.js';
@@ -51,6 +52,20 @@ describe('reports in pieces', () => {
     );
     const withUndefined = { a: undefined, b: [1, undefined], c: { d: undefined } };
     expect([...jsonPieces(withUndefined, 3)].join('')).toBe(JSON.stringify(withUndefined, null, 2));
+  });
+
+  it('pieces are written in writes of at least 64 KiB but the last, and nothing is lost or reordered', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 300 }), { maxLength: 400 }), fc.integer({ min: 1, max: 2000 }), (pieces, size) => {
+        const writes = [...gathered(pieces, size)];
+        expect(writes.join('')).toBe(pieces.join(''));
+        expect(writes.slice(0, -1).every((write) => write.length >= size)).toBe(true);
+        expect(writes.every((write) => write.length > 0)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    const findings = Array.from({ length: 20_000 }, (_, i) => `{"finding": ${i}},\n`);
+    expect([...gathered(findings)].length).toBeLessThan(10);
   });
 });
 

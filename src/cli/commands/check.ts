@@ -4,7 +4,7 @@ import { UserError } from '../../errors.js';
 import { parseFormat } from '../../pipeline/settings.js';
 import { REPORTERS } from '../../report/index.js';
 import { INPUT_LIMITS } from '../../util/read-file.js';
-import { writeFileAtomic } from '../../util/write-file.js';
+import { gathered, writeFileAtomic } from '../../util/write-file.js';
 import type { Command } from '../command.js';
 import { commandPolicy, EXIT, EXIT_CODE_OPTION, parseExitCode, POLICY_OPTION, readInput, readStdinText } from '../io.js';
 
@@ -35,7 +35,7 @@ export const checkCommand: Command = {
     const checked = await runCheck(policy, { tokens, base, ...(hmacSecret ? { hmacSecret } : {}) });
     const report = REPORTERS[format].check(checked, policy);
     if (values.output) await writeFileAtomic(resolve(values.output as string), report);
-    else for (const piece of report) io.stdout.write(piece);
+    else for (const piece of gathered(report)) io.stdout.write(piece);
     return checked.some((c) => !c.valid) ? exitCode : EXIT.clean;
   },
 };

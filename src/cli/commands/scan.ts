@@ -6,7 +6,7 @@ import { safeText } from '../../report/safe.js';
 import { failureLine, scannedLine } from '../../report/summary.js';
 import { gitTopLevel, relativeTo, resolveTargets } from '../../sources/files.js';
 import { isBareRepository } from '../../sources/git.js';
-import { writeFileAtomic } from '../../util/write-file.js';
+import { gathered, writeFileAtomic } from '../../util/write-file.js';
 import type { Command, ParsedValues } from '../command.js';
 import { UserError } from '../../errors.js';
 import type { HistorySelection } from '../../sources/history.js';
@@ -117,7 +117,7 @@ export const scanCommand: Command = {
       await writeFileAtomic(resolve(values.output as string), report);
       if (!values.quiet) io.stderr.write(`jwt-guard: ${settings.format} report written to ${safeText(values.output as string)}\n`);
     } else {
-      for (const piece of report) out.write(piece);
+      for (const piece of gathered(report)) out.write(piece);
     }
     if (settings.writeBaseline) {
       io.stderr.write(`jwt-guard: baseline of ${outcome.result.findings.length + outcome.summary.suppressed.baseline} findings written to ${safeText(values['write-baseline'] as string)}\n`);
