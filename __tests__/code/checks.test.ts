@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { analyzeCode } from '../../src/code/index.js';
-import { languageOf, mentionsJwtLibrary } from '../../src/code/languages.js';
+import fc from 'fast-check';
+import { anyMarker, LANGUAGES, languageOf, mentionsJwtLibrary } from '../../src/code/languages.js';
+import { hasMarker } from '../../src/sources/read.js';
 
 type Case = [name: string, file: string, text: string, expected: string[]];
 
@@ -161,7 +163,19 @@ describe('the two pre-filters', () => {
       if (!language.uses.test(text)) continue;
       accepted++;
       expect({ name, bytes: mentionsJwtLibrary(Buffer.from(text), language) }).toEqual({ name, bytes: true });
+      expect({ name, bytes: mentionsJwtLibrary(Buffer.from(text), language, hasMarker) }).toEqual({ name, bytes: true });
     }
     expect(accepted).toBeGreaterThan(all.length * 0.9);
+  });
+
+  it("the first look's one-pass marker search answers as a search for each marker", () => {
+    const markers = [...new Set(LANGUAGES.flatMap((language) => language.markers.map((marker) => marker.toString('latin1'))))];
+    fc.assert(
+      fc.property(fc.constantFrom(...LANGUAGES), fc.array(fc.oneof(fc.constantFrom(...markers), fc.constantFrom(...markers).map((marker) => marker.slice(1)), fc.string({ maxLength: 30 })), { maxLength: 10 }), (language, pieces) => {
+        const bytes = Buffer.from(pieces.join(''), 'latin1');
+        expect(hasMarker(bytes, language)).toBe(anyMarker(bytes, language));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

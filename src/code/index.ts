@@ -29,8 +29,14 @@ export interface CodeAnalysis {
  * a file that does not parse is analysed as far as the parser gets), then each library's
  * checks of its language. Never throws: trouble is a gap, reported as incomplete-scan.
  */
+function lineBreaks(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
 export async function analyzeCode(file: string, text: string, language: CodeLanguage | undefined = languageOf(file), debug = false): Promise<CodeAnalysis> {
-  if (!language || !language.uses.test(text) || builtCode(text.length, (from) => text.indexOf('\n', from))) return { facts: [] };
+  if (!language || !language.uses.test(text) || builtCode(text.length, () => lineBreaks(text))) return { facts: [] };
   let tree;
   try {
     tree = await parse(language, text);

@@ -55,22 +55,24 @@ export function languageOf(file: string): CodeLanguage | undefined {
 }
 
 /** Whether bytes name a JWT library the code checks know for the language: a byte search, then the language's module test. */
-export function mentionsJwtLibrary(bytes: Buffer, language: CodeLanguage): boolean {
-  for (const marker of language.markers) if (bytes.indexOf(marker) !== -1) return language.uses.test(bytes.toString('latin1'));
-  return false;
+export function mentionsJwtLibrary(bytes: Buffer, language: CodeLanguage, hasMarker: (bytes: Buffer, language: CodeLanguage) => boolean = anyMarker): boolean {
+  return hasMarker(bytes, language) && language.uses.test(bytes.toString('latin1'));
+}
+
+/** Whether any of the language's markers occurs in the bytes: a Buffer.indexOf pass per marker (the first look passes a one-pass search instead). */
+export function anyMarker(bytes: Buffer, language: CodeLanguage): boolean {
+  return language.markers.some((marker) => bytes.indexOf(marker) !== -1);
 }
 
 /**
  * Built code (a bundle, minified output) is not what a reviewer reads, and its callees are
  * renamed: its sources are what the checks judge. Told by its lines, which average hundreds
  * of characters where written code averages under a hundred; judged on a text or on a
- * file's first block, with the line breaks found by `nextBreak`.
+ * file's first block, whose line breaks `countBreaks` counts (asked only of 20,000 bytes or more).
  */
-export function builtCode(length: number, nextBreak: (from: number) => number): boolean {
+export function builtCode(length: number, countBreaks: () => number): boolean {
   if (length < 20_000) return false;
-  let lines = 1;
-  for (let i = nextBreak(0); i !== -1; i = nextBreak(i + 1)) lines++;
-  return length / lines > 300;
+  return length / (countBreaks() + 1) > 300;
 }
 
 /** Source files larger than this are not parsed (generated and minified code): reported as not analysed. */

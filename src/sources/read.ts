@@ -6,7 +6,8 @@ import { formatSize } from '../util/format.js';
 import { DIRECTIVE_KEYWORD } from '../detect/directive.js';
 import { ANCHORS, anchorFilter, anchorInByIndexOf, byteCounter } from './anchors.js';
 import { DER_HEAD, derShape } from '../detect/der.js';
-import { builtCode, languageOf, MAX_CODE_BYTES, mentionsJwtLibrary } from '../code/languages.js';
+import { anyMarker, builtCode, languageOf, MAX_CODE_BYTES, mentionsJwtLibrary, type CodeLanguage } from '../code/languages.js';
+import { anchor } from '../detect/types.js';
 
 /**
  * Bytes read at a time while looking for anchors: small enough that the block stays in
@@ -32,6 +33,19 @@ export function hasAnchor(bytes: Buffer): boolean {
     if (anchorIn(bytes, from, Math.min(bytes.length, from + BLOCK_BYTES + CARRY))) return true;
   }
   return false;
+}
+
+/**
+ * Whether any of a language's library markers occurs in the bytes (a block at most): the
+ * markers as anchors that always fit, searched in the filter's one pass; per marker set,
+ * made on first need. Where WebAssembly cannot load, a Buffer.indexOf pass per marker.
+ */
+const markerSearches = new Map<readonly Buffer[], ((bytes: Buffer, from: number, to: number) => boolean) | undefined>();
+
+export function hasMarker(bytes: Buffer, language: CodeLanguage): boolean {
+  if (!markerSearches.has(language.markers)) markerSearches.set(language.markers, anchorFilter(language.markers.map((marker) => anchor(marker.toString('latin1'), 0, 0, /^/)), BLOCK_BYTES + CARRY));
+  const search = markerSearches.get(language.markers);
+  return search ? search(bytes, 0, bytes.length) : anyMarker(bytes, language);
 }
 
 /** Bytes looked at to tell a binary file from text (as git does). */
@@ -165,9 +179,9 @@ export class FileReader {
       // Source code of a language the code checks read, that names a JWT library: parsed whole (see src/code).
       // Built code (minified, bundles) is not read as source: judged by the first block's lines.
       const language = languageOf(entry.relative);
-      const source = language && !builtCode(filled, (from) => head.indexOf(10, from)) ? language : undefined;
+      const source = language && !builtCode(filled, () => countLines(head)) ? language : undefined;
       if (filled === size) {
-        const code = source && mentionsJwtLibrary(head, source) ? ({ code: true } as const) : {};
+        const code = source && mentionsJwtLibrary(head, source, hasMarker) ? ({ code: true } as const) : {};
         if (!code.code && !anchorIn(head, 0, filled)) return { kind: 'clean', bytes: size };
         return withText ? { kind: 'hit', bytes: size, text: head.toString('utf8'), ...code } : { kind: 'hit', bytes: size, ...code };
       }
@@ -175,7 +189,7 @@ export class FileReader {
       let position = filled;
       let mentionsLibrary = false;
       for (;;) {
-        if (source && !mentionsLibrary) mentionsLibrary = mentionsJwtLibrary(block.subarray(0, filled), source);
+        if (source && !mentionsLibrary) mentionsLibrary = mentionsJwtLibrary(block.subarray(0, filled), source, hasMarker);
         if (anchorIn(block.subarray(0, filled), 0, filled)) blocks.push(position - filled);
         if (position >= size) break;
         const keep = Math.min(CARRY, filled);
