@@ -13,6 +13,7 @@ import { Imports } from './imports.js';
 import { builtCode, languageOf, type CodeLanguage } from './languages.js';
 import { Code, type Family } from './syntax.js';
 import { isWellKnownSecret, secretSource } from '../rules/data/well-known-secrets.js';
+import { lineBreaks } from '../util/lines.js';
 
 export type { CodeFact } from './facts.js';
 
@@ -29,12 +30,6 @@ export interface CodeAnalysis {
  * a file that does not parse is analysed as far as the parser gets), then each library's
  * checks of its language. Never throws: trouble is a gap, reported as incomplete-scan.
  */
-function lineBreaks(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-  return count;
-}
-
 export async function analyzeCode(file: string, text: string, language: CodeLanguage | undefined = languageOf(file), debug = false): Promise<CodeAnalysis> {
   if (!language || !language.uses.test(text) || builtCode(text.length, () => lineBreaks(text))) return { facts: [] };
   let tree;

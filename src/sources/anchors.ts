@@ -79,10 +79,14 @@ const PADDING = 17;
 const CAPACITY = 4096;
 const PAGE = 64 << 10;
 
+/** The module, compiled once per thread; each filter and counter is an instance of it, with memory of its own. */
+let compiled: object | undefined;
+
 /** An instance of the filter's module with at least `bytes` of memory, as a Buffer; undefined where WebAssembly cannot load. */
 function instantiate(bytes: number): { exports: Record<string, unknown>; memory: Buffer } | undefined {
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(ANCHOR_FILTER_WASM, 'base64')));
+    compiled ??= new WebAssembly.Module(Buffer.from(ANCHOR_FILTER_WASM, 'base64'));
+    const instance = new WebAssembly.Instance(compiled);
     const memory = instance.exports.memory as WasmMemory;
     const short = bytes - memory.buffer.byteLength;
     if (short > 0) memory.grow(Math.ceil(short / PAGE));

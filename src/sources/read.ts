@@ -35,13 +35,14 @@ export function hasAnchor(bytes: Buffer): boolean {
   return false;
 }
 
-/**
- * Whether any of a language's library markers occurs in the bytes (a block at most): the
- * markers as anchors that always fit, searched in the filter's one pass; per marker set,
- * made on first need. Where WebAssembly cannot load, a Buffer.indexOf pass per marker.
- */
+/** One filter per set of library markers, made on first need (languages that share markers share it). */
 const markerSearches = new Map<readonly Buffer[], ((bytes: Buffer, from: number, to: number) => boolean) | undefined>();
 
+/**
+ * Whether any of a language's library markers occurs in the bytes (a block at most): the
+ * markers as anchors that always fit, searched in the filter's one pass. Where
+ * WebAssembly cannot load, a Buffer.indexOf pass per marker.
+ */
 export function hasMarker(bytes: Buffer, language: CodeLanguage): boolean {
   if (!markerSearches.has(language.markers)) markerSearches.set(language.markers, anchorFilter(language.markers.map((marker) => anchor(marker.toString('latin1'), 0, 0, /^/)), BLOCK_BYTES + CARRY));
   const search = markerSearches.get(language.markers);

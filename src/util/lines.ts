@@ -5,6 +5,13 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** How many line breaks a text holds. */
+export function lineBreaks(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
 /** 1-based line and column of an offset, given the text's line starts. */
 export function position(starts: readonly number[], offset: number): { line: number; column: number } {
   let lo = 0;
