@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ThreadPool, scanFiles, type FilesOutcome } from '../src/pipeline/scan-files.js';
+import { HelpersOnDemand, ThreadPool, scanFiles, type FilesOutcome } from '../src/pipeline/scan-files.js';
 import { resolvePolicy } from '../src/policy/load.js';
 import { listFiles } from '../src/sources/files.js';
 import { COSTS, ScanBudget } from '../src/pipeline/budget.js';
@@ -120,6 +120,37 @@ describe('helper threads screening for weak secrets', () => {
         expect(pool.idle()).toBe(size);
       });
     }
+  });
+
+  it('start on demand: not for a scan with a few tokens, at once when a pool already reads the tree', async () => {
+    const tokens = await Promise.all(picks.slice(0, 3).map((secret) => t.hmac(secret, t.goodClaims())));
+    let started: ThreadPool | undefined;
+    const starts: number[] = [];
+    let asked = 0;
+    const onDemand = new HelpersOnDemand({
+      running: () => started,
+      start: () => {
+        starts.push(asked);
+        return (started ??= new ThreadPool(WORKER, 1));
+      },
+    });
+    try {
+      // 32 tokens are screened on the main thread alone; the 33rd starts the pool.
+      for (asked = 1; asked <= 32; asked++) expect(onDemand.idle()).toBe(0);
+      expect(starts).toEqual([]);
+      expect(onDemand.idle()).toBe(1);
+      expect(starts).toEqual([33]);
+      for (const [i, token] of tokens.entries()) expect(await findWellKnownSecret(token, 'HS256', onDemand)).toBe(picks[i]);
+      expect(starts).toEqual([33]);
+    } finally {
+      await (started as ThreadPool | undefined)?.close();
+    }
+    // A pool that already runs (started to read a large tree) screens from the first token.
+    await withPool(WORKER, 1, async (pool) => {
+      const reading = new HelpersOnDemand({ running: () => pool, start: () => pool });
+      expect(reading.idle()).toBe(1);
+      expect(await findWellKnownSecret(tokens[0]!, 'HS256', reading)).toBe(picks[0]);
+    });
   });
 
   it('that die or fail while screening leave their range to the main thread', async () => {

@@ -309,6 +309,30 @@ export class ThreadPool implements ScreenHelpers {
 }
 
 /** Helper threads to start besides the main one: JWT_GUARD_THREADS - 1 when set, else one per other core. */
+/** Distinct tokens screened on the main thread alone before helpers are started just to screen (~4 ms each). */
+const SCREENINGS_BEFORE_HELPERS = 32;
+
+/**
+ * The scan's helpers for weak-secret screening, on demand: while no pool runs, the first
+ * tokens are screened on the main thread alone (a scan with a few is over before a thread
+ * would have booted and stopped), and the next one starts the pool. A pool started to read
+ * the tree screens from the first token.
+ */
+export class HelpersOnDemand implements ScreenHelpers {
+  private asked = 0;
+
+  constructor(private readonly pool: { running(): ThreadPool | undefined; start(): ThreadPool | undefined }) {}
+
+  idle(): number {
+    const pool = this.pool.running() ?? (++this.asked > SCREENINGS_BEFORE_HELPERS ? this.pool.start() : undefined);
+    return pool?.idle() ?? 0;
+  }
+
+  screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined> {
+    return this.pool.running()?.screen(alg, input, signature, from, to) ?? Promise.resolve(undefined);
+  }
+}
+
 export function poolSize(forced?: number): number {
   return Math.max(0, (forced && forced > 0 ? forced : availableParallelism()) - 1);
 }

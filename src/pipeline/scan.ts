@@ -15,7 +15,7 @@ import { suppressionFinding } from '../rules/ineffective-suppression.js';
 import type { BaselineEntry } from '../report/baseline.js';
 import { safeText } from '../report/safe.js';
 import { append } from '../util/arrays.js';
-import { add, empty, poolSize, scanFiles, ThreadPool, worthSharing, type FilesContext } from './scan-files.js';
+import { add, empty, HelpersOnDemand, poolSize, scanFiles, ThreadPool, worthSharing, type FilesContext } from './scan-files.js';
 import { baselineSuppressor, policySuppressor, type Suppressor } from '../suppress/suppressions.js';
 import { INCOMPLETE_REASONS, SEVERITY_RANK, type Finding, type ScanResult, type SkippedFile, type TextUnit } from '../types.js';
 import { byCodeUnit } from '../util/order.js';
@@ -80,15 +80,26 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const budget = options.budget ?? new ScanBudget();
   const context: FilesContext = { policy, budget, ...(options.debug ? { debug: true } : {}), ...(options.trusted ? { trusted: options.trusted } : {}), ...(options.fixtures ? { fixtures: options.fixtures } : {}), ...(options.now !== undefined ? { now: options.now } : {}) };
   const listFilesToo = options.scanFiles !== false && !options.history;
-  // Helper threads read a large tree with the main thread, and screen for weak secrets wherever tokens are found.
+  // Helper threads read a large tree with the main thread, and screen for weak secrets
+  // wherever tokens are found. They start only when there is work for them (a thread costs a
+  // small scan more to boot and stop than it saves): as soon as the listing has found enough
+  // files to share, before it ends, so that they boot while it goes on; or once enough
+  // tokens have asked for screening. A forced thread count starts them at once.
   const size = options.parallel ? poolSize(options.parallel.threads) : 0;
-  const pool = size > 0 ? new ThreadPool(options.parallel!.entry, size) : undefined;
-  if (pool) budget.helpers = pool;
+  const forced = options.parallel?.threads;
+  let pool: ThreadPool | undefined;
+  const startPool = () => (pool ??= size > 0 ? new ThreadPool(options.parallel!.entry, size) : undefined);
+  if (forced && forced > 1) startPool();
+  let listedFiles = 0;
+  const onFile = () => {
+    if (!pool && worthSharing(++listedFiles, forced)) startPool();
+  };
+  if (size > 0) budget.helpers = new HelpersOnDemand({ running: () => pool, start: startPool });
   const total = empty();
   let found = 0;
   let listed: ReadonlySet<string> | undefined;
   try {
-    const listing = listFilesToo ? await listTargets(targets, base, policy) : undefined;
+    const listing = listFilesToo ? await listTargets(targets, base, policy, process.env, onFile) : undefined;
     if (listing) {
       listed = new Set(listing.files.map((f) => f.relative));
       found = listing.unselected.found;
@@ -96,7 +107,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (listing.files.length === 0 && (found > 0 || ignored.length > 0)) throw nothingSelected(listing, policy, targets.map((t) => relativeTo(base, t) || '.'));
       append(total.skipped, listing.skipped);
       if (options.baselineFile !== undefined) withoutBaseline(listing, options.baselineFile, total.skipped);
-      if (pool && worthSharing(listing.files.length, options.parallel?.threads)) add(total, await pool.scan(listing.files, context));
+      const sharing = worthSharing(listing.files.length, forced) ? startPool() : undefined;
+      if (sharing) add(total, await sharing.scan(listing.files, context));
       else add(total, await scanFiles(listing.files, context));
     }
     if (options.history) {
@@ -123,8 +135,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       append(total.skipped, result.gaps);
     }
   } finally {
-    if (pool) budget.helpers = undefined;
-    await pool?.close();
+    budget.helpers = undefined;
+    await (pool as ThreadPool | undefined)?.close();
   }
 
   // Gaps become incomplete-scan findings: the policy's ignore list may accept one (with a reason), a baseline never.

@@ -96,8 +96,10 @@ type Sink = (file: string, type: 'file' | 'link' | 'unknown', tracked: boolean) 
  * elsewhere a walk that honours .gitignore files. Only links and paths of unknown type
  * are stat'ed: a link is followed only to a file inside the root, and each target once.
  * Paths are reported as `prefix/<path in root>`, so that they are relative to the repository.
+ * `onFile` is told of each path selected, as it is found (the scan starts its helper
+ * threads once the tree turns out large enough to share).
  */
-export async function listFiles(root: string, policy: Policy, prefix = '', env: NodeJS.ProcessEnv = process.env): Promise<FileListing> {
+export async function listFiles(root: string, policy: Policy, prefix = '', env: NodeJS.ProcessEnv = process.env, onFile?: () => void): Promise<FileListing> {
   const rootReal = await fs.realpath(root);
   const { unselected: why } = fileMatchers(policy);
   const files: FileEntry[] = [];
@@ -119,6 +121,7 @@ export async function listFiles(root: string, policy: Policy, prefix = '', env: 
     const absolute = head + native(file);
     if (type === 'file') files.push(tracked ? { absolute, relative, tracked: true } : { absolute, relative });
     else later.push({ absolute, relative });
+    onFile?.();
   };
   let via: FileListing['via'] = 'git';
   const unreadable = (relative: string, error: unknown) => skipped.push(unreadableDirectory(prefix ? `${prefix}/${relative}` : relative, error));
@@ -309,9 +312,9 @@ export function relativeTo(base: string, file: string): string {
  * Lists what the scan targets name: each directory as listFiles does (git-aware), each
  * file by itself, with the same policy selection, paths relative to `base`, and each file
  * once however many targets reach it. A named link is followed only to a regular file
- * inside `base`.
+ * inside `base`. `onFile` as for listFiles.
  */
-export async function listTargets(targets: readonly string[], base: string, policy: Policy, env: NodeJS.ProcessEnv = process.env): Promise<FileListing> {
+export async function listTargets(targets: readonly string[], base: string, policy: Policy, env: NodeJS.ProcessEnv = process.env, onFile?: () => void): Promise<FileListing> {
   const baseReal = await fs.realpath(base);
   const { unselected: why } = fileMatchers(policy);
   const total: FileListing = { files: [], skipped: [], via: 'walk', unselected: noneUnselected() };
@@ -324,7 +327,7 @@ export async function listTargets(targets: readonly string[], base: string, poli
   for (const target of targets) {
     const stat = await fs.lstat(target);
     if (stat.isDirectory()) {
-      const listing = await listFiles(target, policy, directoryPrefix(target, base), env);
+      const listing = await listFiles(target, policy, directoryPrefix(target, base), env, onFile);
       if (listing.via === 'git') total.via = 'git';
       // Nothing listed from a directory that holds files: git (or .gitignore) ignores them all. Say so, never pass on it.
       if (listing.unselected.found === 0 && listing.skipped.length === 0 && holdsAFile(target)) {
