@@ -308,7 +308,6 @@ export class ThreadPool implements ScreenHelpers {
   }
 }
 
-/** Helper threads to start besides the main one: JWT_GUARD_THREADS - 1 when set, else one per other core. */
 /** Distinct tokens screened on the main thread alone before helpers are started just to screen (~4 ms each). */
 const SCREENINGS_BEFORE_HELPERS = 32;
 
@@ -333,6 +332,7 @@ export class HelpersOnDemand implements ScreenHelpers {
   }
 }
 
+/** Helper threads to start besides the main one: JWT_GUARD_THREADS - 1 when set, else one per other core. */
 export function poolSize(forced?: number): number {
   return Math.max(0, (forced && forced > 0 ? forced : availableParallelism()) - 1);
 }
