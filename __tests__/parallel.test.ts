@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HelpersOnDemand, ThreadPool, scanFiles, type FilesOutcome } from '../src/pipeline/scan-files.js';
+import { Analyst, HelpersOnDemand, ThreadPool, empty, scanFiles, type CodeHelpers, type CodeJob, type FilesOutcome } from '../src/pipeline/scan-files.js';
+import { analyzeCode } from '../src/code/index.js';
+import { FileReader } from '../src/sources/read.js';
 import { resolvePolicy } from '../src/policy/load.js';
 import { listFiles } from '../src/sources/files.js';
 import { COSTS, ScanBudget } from '../src/pipeline/budget.js';
@@ -173,3 +175,87 @@ describe('helper threads screening for weak secrets', () => {
   });
 });
 
+
+describe('helper threads running code checks', () => {
+  // Literal secrets are built here, so that this file holds no call with one.
+  const secret = 'q7'.repeat(8);
+  /** Source files the code checks read (some with tokens, whose weak-secret screening the budget cuts short), among files they do not. */
+  async function codeTree(fillers: number) {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < fillers; i++) files[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
+    for (let i = 0; i < 30; i++) {
+      const lines = ["const jwt = require('jsonwebtoken');", "exports.check = (t) => jwt.verify(t, process.env.K, { algorithms: ['RS256', 'none'] });"];
+      if (i % 3 === 0) lines.push(`exports.sign = (claims) => jwt.sign(claims, '${secret}');`);
+      if (i % 5 === 0) lines.push('// jwt-guard-ignore-next-line insecure-verification -- the test double of the identity provider', "exports.stub = (t) => jwt.verify(t, process.env.K, { algorithms: ['none'] });");
+      if (i % 4 === 0) lines.push(`exports.sample = '${await t.hmac('secret', t.goodClaims({ jti: `a${i}` }))}';`, `exports.other = '${await t.hmac('secret', t.goodClaims({ jti: `b${i}` }))}';`);
+      files[`app/auth${String(i).padStart(2, '0')}.js`] = `${lines.join('\n')}\n`;
+    }
+    return tempTree(files);
+  }
+  const limits = { perFile: 1.5 * COSTS['weak-secret'], perScan: 1e12 };
+  /** The whole outcome in a form that does not depend on which thread finished first: findings by fingerprint, gaps in file order (their order within a file kept). */
+  const settled = (outcome: FilesOutcome) => ({
+    ...outcome,
+    findings: [...outcome.findings].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.line - b.line)),
+    suppressed: [...outcome.suppressed].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
+    skipped: [...outcome.skipped].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+  });
+
+  it('give the findings, suppressions and gaps the main thread gives, whenever and however the helpers answer', async () => {
+    const repo = await codeTree(50);
+    try {
+      const { files } = await listFiles(repo.dir, policy);
+      const alone = settled(await scanFiles(files, { policy, budget: new ScanBudget(limits) }));
+      expect(alone.findings.filter((f) => f.artifact?.type === 'code').length).toBeGreaterThanOrEqual(40);
+      expect(alone.suppressed.length).toBeGreaterThanOrEqual(6);
+      expect(alone.skipped.filter((s) => s.reason === 'budget').length).toBeGreaterThanOrEqual(8);
+      const waiting: CodeJob[] = [];
+      const helpers: Record<string, CodeHelpers & { afterLooks?: () => Promise<void> }> = {
+        // Answers only once every file has been analysed, the last first.
+        late: {
+          analyseCode: (path, text, language) => new Promise((resolve) => waiting.push({ path, text, language, resolve })),
+          takeCodeJob: () => undefined,
+          afterLooks: async () => {
+            for (const job of waiting.splice(0).reverse()) job.resolve(await analyzeCode(job.path, job.text, job.language));
+          },
+        },
+        // Cannot run any: the main thread runs each.
+        refusing: { analyseCode: async () => undefined, takeCodeJob: () => undefined },
+        // Leaves every job waiting: the main thread takes them all back when it settles.
+        busy: { analyseCode: (path, text, language) => new Promise((resolve) => waiting.push({ path, text, language, resolve })), takeCodeJob: () => waiting.pop() },
+      };
+      for (const [name, fake] of Object.entries(helpers)) {
+        let asked = 0;
+        const counting: CodeHelpers = { analyseCode: (...args) => (asked++, fake.analyseCode(...args)), takeCodeJob: () => fake.takeCodeJob() };
+        const out = empty();
+        const analyst = new Analyst({ policy, budget: new ScanBudget(limits) }, new FileReader(policy.files.maxFileSize), out, counting);
+        await analyst.lookAndAnalyse(files, 0, files.length);
+        await fake.afterLooks?.();
+        await analyst.settle();
+        expect({ name, asked }).toEqual({ name, asked: 30 });
+        expect({ name, outcome: settled(out) }).toEqual({ name, outcome: alone });
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('give the same findings from the thread pool, also when a helper dies or fails on them', async () => {
+    const repo = await codeTree(3000);
+    try {
+      const { files } = await listFiles(repo.dir, policy);
+      const alone = settled(await scanFiles(files, { policy }));
+      expect(alone.findings.length).toBeGreaterThanOrEqual(40);
+      // The real helper, wrapped (loaded first, so that it is listening when the scan's files come): dies at its first code checks, or answers them without an analysis.
+      const dying = path.join(repo.dir, 'dying-code.mjs');
+      writeFileSync(dying, `import { parentPort } from 'node:worker_threads';\nawait import(${JSON.stringify(WORKER.href)});\nparentPort.on('message', (m) => { if (m.type === 'code') process.exit(1); });\n`);
+      const failing = path.join(repo.dir, 'failing-code.mjs');
+      writeFileSync(failing, `import { parentPort } from 'node:worker_threads';\nawait import(${JSON.stringify(WORKER.href)});\nparentPort.on('message', (m) => { if (m.type === 'code') parentPort.postMessage({ type: 'coded', id: m.id }); });\n`);
+      for (const [entry, size] of [[WORKER, 1], [WORKER, 2], [pathToFileURL(dying), 1], [pathToFileURL(failing), 2]] as const) {
+        await withPool(entry, size, async (pool) => expect({ entry: entry.href, outcome: settled(await pool.scan(files, { policy })) }).toEqual({ entry: entry.href, outcome: alone }));
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

@@ -31,7 +31,7 @@ export interface CodeAnalysis {
  * checks of its language. Never throws: trouble is a gap, reported as incomplete-scan.
  */
 export async function analyzeCode(file: string, text: string, language: CodeLanguage | undefined = languageOf(file), debug = false): Promise<CodeAnalysis> {
-  if (!language || !language.uses.test(text) || builtCode(text.length, () => lineBreaks(text))) return { facts: [] };
+  if (!language || !worthParsing(text, language)) return { facts: [] };
   let tree;
   try {
     tree = await parse(language, text);
@@ -76,6 +76,11 @@ export async function analyzeCode(file: string, text: string, language: CodeLang
   } finally {
     tree.delete();
   }
+}
+
+/** Whether the code checks parse this text: it names a library they know, and it is not built code. */
+export function worthParsing(text: string, language: CodeLanguage): boolean {
+  return language.uses.test(text) && !builtCode(text.length, () => lineBreaks(text));
 }
 
 /** The digest of a code fact, for its fingerprint: what it is, never where it sits. */

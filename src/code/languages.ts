@@ -43,6 +43,13 @@ export const LANGUAGES: readonly CodeLanguage[] = [
   { id: 'ruby', grammar: 'tree-sitter-ruby.wasm', extensions: ['.rb'], uses: /\bJWT\.(de|en)code\b/, markers: needles('JWT') },
 ];
 
+const BY_ID: ReadonlyMap<LanguageId, CodeLanguage> = new Map(LANGUAGES.map((language) => [language.id, language]));
+
+/** A language by its id (a helper thread is told the id of the file it is to analyse). */
+export function languageById(id: LanguageId): CodeLanguage | undefined {
+  return BY_ID.get(id);
+}
+
 const BY_EXTENSION: ReadonlyMap<string, CodeLanguage> = new Map(LANGUAGES.flatMap((language) => language.extensions.map((ext) => [ext, language] as const)));
 
 /** The language of a path by its extension. */

@@ -3,14 +3,16 @@ import { lookAt } from '../sources/looks.js';
 import { claim, unpackFiles, type FromHelper, type ReadWork, type ToHelper } from './thread-protocol.js';
 import { FileReader } from '../sources/read.js';
 import { screenSecrets } from '../rules/secret-screen.js';
+import { analyzeCode } from '../code/index.js';
+import { languageById } from '../code/languages.js';
 
 /**
  * The helper thread's entry, bundled on its own (dist/<entry>/worker.js) so that it boots
  * in a few milliseconds. Given a scan's files, it claims runs of them from the shared
  * queue, reads and pre-filters them, and sends back totals and the files that hold an
  * anchor; decoding, analysis and rules stay on the main thread. Between and after, it
- * screens ranges of the well-known secrets for the weak-secret rule. It lives until the
- * scan terminates it.
+ * screens ranges of the well-known secrets for the weak-secret rule and runs the code
+ * checks of source files the main thread hands it. It lives until the scan terminates it.
  */
 const port = parentPort!;
 const send = (message: FromHelper) => port.postMessage(message);
@@ -31,8 +33,21 @@ function read(work: ReadWork): void {
   }
 }
 
+/** The code checks of one source file, as the main thread would run them (a failure is the main thread's to run again). */
+async function code(message: Extract<ToHelper, { type: 'code' }>): Promise<void> {
+  let analysis;
+  try {
+    const language = languageById(message.language);
+    if (language) analysis = await analyzeCode(message.path, message.text, language);
+  } catch {
+    analysis = undefined;
+  }
+  send({ type: 'coded', id: message.id, ...(analysis ? { analysis } : {}) });
+}
+
 port.on('message', (message: ToHelper) => {
   if (message.type === 'read') return read(message.work);
+  if (message.type === 'code') return void code(message);
   let match: number;
   try {
     match = screenSecrets(message.alg, message.input, message.signature, message.from, message.to);

@@ -6,10 +6,12 @@ import { scanUnit } from './scan-unit.js';
 import { errorKind } from '../errors.js';
 import { looksLikeDiff, parseDiff } from '../sources/diff.js';
 import type { Chunk } from '../sources/read.js';
-import type { UnitKind } from '../types.js';
+import type { SkippedFile, TextUnit, UnitKind } from '../types.js';
 import type { FileBudget } from './budget.js';
 import { notAlreadyFound, scanDiffView } from './scan-diff.js';
-import type { UnitResult } from './scan-unit.js';
+import type { UnitContext, UnitResult } from './scan-unit.js';
+import { analyzeCode, type CodeAnalysis } from '../code/index.js';
+import type { CodeLanguage } from '../code/languages.js';
 import { ScanBudget } from './budget.js';
 import { append } from '../util/arrays.js';
 import type { Policy } from '../policy/types.js';
@@ -68,10 +70,16 @@ export class Analyst {
   private readonly unitContext: { trusted?: TrustedKeys; fixtures?: FixtureJudge; now?: number; debug?: boolean };
   private readonly budget: ScanBudget;
 
+  /** The units whose code a helper analyses, each settled (its result added) when that is done. */
+  private readonly later: Array<Promise<void>> = [];
+  /** The text those units hold until then. */
+  private laterBytes = 0;
+
   constructor(
     private readonly context: FilesContext,
     readonly reader: FileReader,
     private readonly out: FilesOutcome,
+    private readonly codeHelpers?: CodeHelpers,
   ) {
     this.unitContext = { ...(context.trusted ? { trusted: context.trusted } : {}), ...(context.fixtures ? { fixtures: context.fixtures } : {}), ...(context.now !== undefined ? { now: context.now } : {}), ...(context.debug ? { debug: true } : {}) };
     this.budget = context.budget ?? new ScanBudget();
@@ -99,26 +107,68 @@ export class Analyst {
     const kind = entry.kind ?? (this.isLog(entry.relative) ? 'log' : 'file');
     const budget = this.budget.file(entry.relative, kind);
     const diff = entry.diff ?? (PATCH_FILE.test(entry.relative) ? 'patch' : undefined);
-    const outcome = await this.reader.read(entry, hit, async (chunk) => {
-      let result;
-      try {
-        result = diff ? await this.scanWithDiff(entry.relative, kind, chunk, budget, diff) : await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk, budget });
-      } catch (error) {
-        out.skipped.push({ file: entry.relative, reason: 'analysis-failed', detail: `the analysis of the text from line ${chunk.lineBase + 1} failed (${errorKind(error, context.debug)})`, line: chunk.lineBase + 1, unitKind: kind });
-        return;
-      }
+    const failed = (chunk: Chunk, error: unknown): SkippedFile => ({ file: entry.relative, reason: 'analysis-failed', detail: `the analysis of the text from line ${chunk.lineBase + 1} failed (${errorKind(error, context.debug)})`, line: chunk.lineBase + 1, unitKind: kind });
+    const adopt = (result: UnitResult) => {
       append(out.findings, result.findings);
       append(out.suppressed, result.suppressed);
       append(out.skipped, result.gaps);
+    };
+    // A whole source file's code checks may go to a helper: its result, and what is said of
+    // the file after it, are then added when the helper is done (in the same order).
+    let deferred: Promise<void> | undefined;
+    const codeLater = this.codeHelpers && !context.debug ? (chunk: Chunk): UnitContext['codeLater'] => (unit, language, finish) => {
+      const analysis = this.codeAnalysis(unit, language);
+      if (!analysis) return false;
+      deferred = analysis.then(finish).then(adopt, (error: unknown) => void out.skipped.push(failed(chunk, error)));
+      return true;
+    } : undefined;
+    const outcome = await this.reader.read(entry, hit, async (chunk) => {
+      let result;
+      try {
+        result = diff ? await this.scanWithDiff(entry.relative, kind, chunk, budget, diff) : await scanUnit({ path: entry.relative, kind, text: chunk.text }, context.policy, { ...this.unitContext, chunk, budget, ...(codeLater ? { codeLater: codeLater(chunk) } : {}) });
+      } catch (error) {
+        out.skipped.push(failed(chunk, error));
+        return;
+      }
+      adopt(result);
     });
-    append(out.skipped, budget.gaps());
-    if (outcome.kind === 'skipped') {
-      out.skipped.push({ ...outcome.skipped, unitKind: kind });
-      return;
+    const after = budget.gaps();
+    if (outcome.kind === 'skipped') after.push({ ...outcome.skipped, unitKind: kind });
+    else {
+      out.filesScanned++;
+      out.bytesScanned += outcome.bytes;
+      if (outcome.partly) after.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly, unitKind: kind });
     }
-    out.filesScanned++;
-    out.bytesScanned += outcome.bytes;
-    if (outcome.partly) out.skipped.push({ file: entry.relative, reason: 'partly-scanned', detail: outcome.partly, unitKind: kind });
+    if (deferred) this.later.push(deferred.then(() => void append(out.skipped, after)));
+    else append(out.skipped, after);
+  }
+
+  /**
+   * A source file's code analysis by a helper thread, or by this one if no helper could run
+   * it; undefined (analysed here, now) when the text waiting for helpers is at its bound.
+   */
+  private codeAnalysis(unit: TextUnit, language: CodeLanguage): Promise<CodeAnalysis> | undefined {
+    const helpers = this.codeHelpers;
+    const bytes = unit.text.length;
+    if (!helpers || this.laterBytes + bytes > MAX_LATER_TEXT) return undefined;
+    this.laterBytes += bytes;
+    return helpers
+      .analyseCode(unit.path, unit.text, language)
+      .then((analysis) => analysis ?? analyzeCode(unit.path, unit.text, language, this.context.debug))
+      .finally(() => (this.laterBytes -= bytes));
+  }
+
+  /**
+   * Waits for the code analyses handed to helpers, running here those no helper has taken
+   * yet (the last first, while the helpers take from the front), and adds their results.
+   */
+  async settle(): Promise<void> {
+    for (let job = this.codeHelpers?.takeCodeJob(); job; job = this.codeHelpers?.takeCodeJob()) {
+      job.resolve(await analyzeCode(job.path, job.text, job.language, this.context.debug));
+      await nextTurn(); // the helpers' answers, and their next jobs
+    }
+    await Promise.all(this.later);
+    this.later.length = 0;
   }
 
   /**
@@ -148,6 +198,25 @@ export class Analyst {
   }
 }
 
+/** Source text held for the code analyses helpers have yet to return; past it, a file's code is analysed on the main thread. */
+const MAX_LATER_TEXT = 32 << 20;
+
+/** A source file's code checks, waiting for a thread to run them. */
+export interface CodeJob {
+  path: string;
+  text: string;
+  language: CodeLanguage;
+  resolve: (analysis: CodeAnalysis | undefined) => void;
+}
+
+/** Helper threads that run the code checks of source files for the main thread. */
+export interface CodeHelpers {
+  /** The analysis, or undefined when no helper could run it (the caller runs it). */
+  analyseCode(path: string, text: string, language: CodeLanguage): Promise<CodeAnalysis | undefined>;
+  /** The last job no helper has taken yet, for the caller to run (and resolve). */
+  takeCodeJob(): CodeJob | undefined;
+}
+
 /** Patch files in a tree, read as text and as the files they add. */
 const PATCH_FILE = /\.(patch|diff)$/i;
 
@@ -163,6 +232,9 @@ export async function scanFiles(files: FileEntry[], context: FilesContext): Prom
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** How long the main thread analyses before it lets the helpers' messages in. */
+const TURN_MS = 10;
+
 /** One helper thread, and what the main thread knows of it. */
 interface Helper {
   worker: Worker;
@@ -170,8 +242,10 @@ interface Helper {
   stopped: boolean;
   /** Set while it reads a scan's files (it answers nothing else until it is done). */
   reading: boolean;
-  /** Screening requests sent and not yet answered. */
-  screening: Map<number, (match: number | undefined) => void>;
+  /** Requests sent (screening, code checks) and not yet answered: each is told the answer, or undefined once the thread has stopped. */
+  asked: Map<number, (answer: FromHelper | undefined) => void>;
+  /** How many of those are code checks. */
+  coding: number;
   onMessage?: (message: FromHelper) => void;
   onStop?: () => void;
 }
@@ -188,26 +262,32 @@ interface Helper {
  * cannot screen is screened by the main thread. `entry` is the worker bundle
  * (src/pipeline/reading-thread.ts).
  */
-export class ThreadPool implements ScreenHelpers {
+export class ThreadPool implements ScreenHelpers, CodeHelpers {
   private readonly helpers: Helper[];
   private nextId = 0;
 
   constructor(entry: URL, size: number) {
     this.helpers = Array.from({ length: size }, () => {
-      const helper: Helper = { worker: new Worker(entry), stopped: false, reading: false, screening: new Map() };
+      const helper: Helper = { worker: new Worker(entry), stopped: false, reading: false, asked: new Map(), coding: 0 };
       const stop = () => {
         if (helper.stopped) return;
         helper.stopped = true;
         helper.reading = false;
-        for (const resolve of helper.screening.values()) resolve(undefined);
-        helper.screening.clear();
+        for (const resolve of helper.asked.values()) resolve(undefined);
+        helper.asked.clear();
+        helper.coding = 0;
         helper.onStop?.();
+        this.handOutCode(); // the last one to stop leaves its waiting code checks to the main thread
       };
       helper.worker.on('message', (message: FromHelper) => {
-        if (message.type !== 'screened') return helper.onMessage?.(message);
-        const resolve = helper.screening.get(message.id);
-        helper.screening.delete(message.id);
-        resolve?.(message.match === -2 ? undefined : message.match);
+        if (message.type === 'screened' || message.type === 'coded') {
+          const resolve = helper.asked.get(message.id);
+          helper.asked.delete(message.id);
+          resolve?.(message);
+        } else {
+          helper.onMessage?.(message);
+        }
+        this.handOutCode(); // it may be free now
       });
       helper.worker.on('error', stop);
       helper.worker.on('exit', stop);
@@ -217,7 +297,13 @@ export class ThreadPool implements ScreenHelpers {
 
   /** Helpers free to screen: alive, not reading, nothing asked of them yet unanswered. */
   private free(): Helper[] {
-    return this.helpers.filter((h) => !h.stopped && !h.reading && h.screening.size === 0);
+    return this.helpers.filter((h) => !h.stopped && !h.reading && h.asked.size === 0);
+  }
+
+  /** Sends a request to a helper; `answer` is told its answer, or undefined once the thread has stopped. */
+  private ask(helper: Helper, request: Extract<ToHelper, { id: number }>, answer: (message: FromHelper | undefined) => void): void {
+    helper.asked.set(request.id, answer);
+    helper.worker.postMessage(request satisfies ToHelper);
   }
 
   idle(): number {
@@ -227,11 +313,60 @@ export class ThreadPool implements ScreenHelpers {
   screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined> {
     const helper = this.free()[0];
     if (!helper) return Promise.resolve(undefined);
-    const id = this.nextId++;
     return new Promise((resolve) => {
-      helper.screening.set(id, resolve);
-      helper.worker.postMessage({ type: 'screen', id, alg, input, signature, from, to } satisfies ToHelper);
+      this.ask(helper, { type: 'screen', id: this.nextId++, alg, input, signature, from, to }, (answer) => resolve(answer?.type === 'screened' && answer.match !== -2 ? answer.match : undefined));
     });
+  }
+
+  /** Source files waiting for a helper to run their code checks, in the order they were met, and their text. */
+  private readonly codeJobs: CodeJob[] = [];
+  private codeBytes = 0;
+
+  analyseCode(path: string, text: string, language: CodeLanguage): Promise<CodeAnalysis | undefined> {
+    return new Promise((resolve) => {
+      this.codeJobs.push({ path, text, language, resolve });
+      this.codeBytes += text.length;
+      this.handOutCode();
+    });
+  }
+
+  /**
+   * The main thread runs a waiting job only when there is more waiting than the helpers,
+   * whose parsers are warm, get through in about the time the main thread's parser takes
+   * to start (tens of milliseconds for the runtime and a grammar).
+   */
+  takeCodeJob(): CodeJob | undefined {
+    if (this.codeBytes < CODE_BYTES_FOR_MAIN) return undefined;
+    const job = this.codeJobs.pop();
+    if (job) this.codeBytes -= job.text.length;
+    return job;
+  }
+
+  /**
+   * Gives the waiting code checks to the helpers that are not screening, the first first, a
+   * few to each so that none waits for the main thread between two: a helper still reading
+   * runs them as soon as it is done. With no helper left alive, each job is answered
+   * undefined: the main thread runs it.
+   */
+  private handOutCode(): void {
+    if (this.codeJobs.length === 0) return;
+    if (this.helpers.every((h) => h.stopped)) {
+      for (const job of this.codeJobs.splice(0)) job.resolve(undefined);
+      this.codeBytes = 0;
+      return;
+    }
+    for (const helper of this.helpers) {
+      while (!helper.stopped && helper.asked.size === helper.coding && helper.coding < CODE_JOBS_PER_HELPER) {
+        const job = this.codeJobs.shift();
+        if (!job) return;
+        this.codeBytes -= job.text.length;
+        helper.coding++;
+        this.ask(helper, { type: 'code', id: this.nextId++, path: job.path, language: job.language.id, text: job.text }, (answer) => {
+          helper.coding = Math.max(0, helper.coding - 1);
+          job.resolve(answer?.type === 'coded' ? answer.analysis : undefined);
+        });
+      }
+    }
   }
 
   async scan(files: FileEntry[], context: FilesContext): Promise<FilesOutcome> {
@@ -258,7 +393,7 @@ export class ThreadPool implements ScreenHelpers {
       helper.onStop = () => wake?.();
       helper.worker.postMessage({ type: 'read', work } satisfies ToHelper);
     }
-    const analyst = new Analyst(context, new FileReader(maxFileSize), out);
+    const analyst = new Analyst(context, new FileReader(maxFileSize), out, this);
     // Hits are analysed in the order of the file list, each once every file before it has
     // had its first look: the analysis budget and the memo then fall on the same files
     // whichever thread read what, so findings never depend on the thread count or timing.
@@ -266,9 +401,16 @@ export class ThreadPool implements ScreenHelpers {
     const analyseReady = async (all = false) => {
       while (frontier < files.length && covered[frontier] === 1) frontier++;
       pending.sort((a, b) => a.index - b.index);
+      let turn = performance.now();
       while (pending.length > 0 && (all || pending[0]!.index < frontier)) {
         const { index, hit } = pending.shift()!;
         await analyst.analyse(files[index]!, hit);
+        // Now and then, the helpers' messages (a helper waits for its next code checks).
+        if (performance.now() - turn > TURN_MS) {
+          await nextTurn();
+          pending.sort((a, b) => a.index - b.index);
+          turn = performance.now();
+        }
       }
     };
     const lookHere = (start: number, end: number) => {
@@ -295,6 +437,7 @@ export class ThreadPool implements ScreenHelpers {
       lookHere(start, end);
     }
     await analyseReady(true);
+    await analyst.settle();
     return out;
   }
 
@@ -307,6 +450,12 @@ export class ThreadPool implements ScreenHelpers {
     await Promise.all(this.helpers.map((h) => h.worker.terminate()));
   }
 }
+
+/** Code checks sent to one helper at a time. */
+const CODE_JOBS_PER_HELPER = 8;
+
+/** Waiting source text past which the main thread runs code checks too (a warm parser reads ~1.3 MB/s on the benchmark machine). */
+const CODE_BYTES_FOR_MAIN = 128 << 10;
 
 /** Distinct tokens screened on the main thread alone before helpers are started just to screen (~4 ms each). */
 const SCREENINGS_BEFORE_HELPERS = 32;

@@ -18,8 +18,8 @@ import { suppressionFinding, type IneffectiveSuppression } from '../rules/ineffe
 import type { Artifact, Facts, Finding, SkippedFile, SuppressedFinding, TextUnit } from '../types.js';
 import { lineStarts, position } from '../util/lines.js';
 import { append } from '../util/arrays.js';
-import { analyzeCode, codeDigest } from '../code/index.js';
-import { languageOf } from '../code/languages.js';
+import { analyzeCode, codeDigest, worthParsing, type CodeAnalysis } from '../code/index.js';
+import { languageOf, type CodeLanguage } from '../code/languages.js';
 import { couldBeGuessed } from '../analyze/symmetric.js';
 
 export { fingerprint };
@@ -83,6 +83,13 @@ export interface UnitContext {
   budget?: FileBudget;
   /** JWT_GUARD_DEBUG: an analysis failure's gap says where it was thrown. */
   debug?: boolean;
+  /**
+   * Where a whole source file's code checks may run later (a helper thread parses it while
+   * this one goes on): takes the unit, and `finish`, which turns the analysis into the
+   * unit's result (it returns that result, to be used in place of scanUnit's). scanUnit
+   * then returns an empty result. False: not taken, scanUnit analyses the code itself.
+   */
+  codeLater?: (unit: TextUnit, language: CodeLanguage, finish: (analysis: CodeAnalysis) => UnitResult) => boolean;
 }
 
 /**
@@ -161,30 +168,36 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     if (fixture && findings.length > before) await asFixture(findings.slice(before), facts, fixture);
   }
   // Source code: the code checks parse a whole file of a language they read (a chunk of a larger file is not one).
-  if (unit.kind === 'file' && (!context.chunk || context.chunk.whole)) await codeFindings(unit, policy, context, findings, gaps);
-  if (!context.budget) append(gaps, budget.gaps());
-  const { ranges, problems } = findings.length > 0 ? inlineDirectives(unit.text) : NO_DIRECTIVES;
-  for (const finding of findings) {
-    const range = ranges.length > 0 ? inlineSuppression(finding, ranges) : undefined;
-    if (range) result.suppressed.push(suppressed(finding, 'inline', range.reason));
-    else result.findings.push(finding);
-  }
-  for (const problem of directiveProblems(problems, unit, context)) {
-    const finding = suppressionFinding(policy, problem);
-    if (finding) result.findings.push(finding);
-  }
-  return place(result, context);
+  const language = unit.kind === 'file' && (!context.chunk || context.chunk.whole) && codeRulesOn(policy) ? languageOf(unit.path) : undefined;
+  // The rest of the unit (its code checks' findings, then inline directives), once its code is analysed.
+  const finish = (code?: CodeAnalysis): UnitResult => {
+    if (code && language) codeFindings(unit, language, policy, context, code, findings, gaps);
+    if (!context.budget) append(gaps, budget.gaps());
+    const { ranges, problems } = findings.length > 0 ? inlineDirectives(unit.text) : NO_DIRECTIVES;
+    for (const finding of findings) {
+      const range = ranges.length > 0 ? inlineSuppression(finding, ranges) : undefined;
+      if (range) result.suppressed.push(suppressed(finding, 'inline', range.reason));
+      else result.findings.push(finding);
+    }
+    for (const problem of directiveProblems(problems, unit, context)) {
+      const finding = suppressionFinding(policy, problem);
+      if (finding) result.findings.push(finding);
+    }
+    return place(result, context);
+  };
+  if (!language) return finish();
+  if (context.codeLater && worthParsing(unit.text, language) && context.codeLater(unit, language, finish)) return { findings: [], suppressed: [], gaps: [] };
+  return finish(await analyzeCode(unit.path, unit.text, language, context.debug));
 }
 
 const NO_DIRECTIVES = { ranges: [], problems: [] };
 
+/** Whether any code check's rule is on. */
+const codeRulesOn = (policy: Policy): boolean => CODE_RULES.some((rule) => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off');
+
 /** The code checks' findings for a source file (src/code), each judged by the rule it names; what could not be analysed is a gap. */
-async function codeFindings(unit: TextUnit, policy: Policy, context: UnitContext, findings: Finding[], gaps: SkippedFile[]): Promise<void> {
-  const language = languageOf(unit.path);
-  if (!language) return;
+function codeFindings(unit: TextUnit, language: CodeLanguage, policy: Policy, context: UnitContext, analysis: CodeAnalysis, findings: Finding[], gaps: SkippedFile[]): void {
   const wanted = CODE_RULES.filter((rule) => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off');
-  if (wanted.length === 0) return;
-  const analysis = await analyzeCode(unit.path, unit.text, language, context.debug);
   if (analysis.gap) gaps.push({ file: unit.path, reason: 'analysis-failed', detail: analysis.gap, unitKind: unit.kind });
   if (analysis.facts.length === 0) return;
   const starts = lineStarts(unit.text);

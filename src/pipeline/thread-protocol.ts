@@ -1,5 +1,7 @@
 import type { FileEntry } from '../sources/files.js';
 import type { Looked } from '../sources/looks.js';
+import type { CodeAnalysis } from '../code/index.js';
+import type { LanguageId } from '../code/languages.js';
 
 /**
  * What the main thread and the helper threads (reading-thread.ts) say to each other:
@@ -58,14 +60,20 @@ export function unpackFiles(work: Pick<ReadWork, 'absolute' | 'relative' | 'trac
   return absolute.map((a, i) => (work.tracked[i] ? { absolute: a, relative: relative[i]!, tracked: true } : { absolute: a, relative: relative[i]! }));
 }
 
-/** Work for a helper thread: the first looks of a scan's files, or one range of the weak-secret screening. */
+/** Work for a helper thread: the first looks of a scan's files, one range of the weak-secret screening, or the code checks of one source file. */
 export type ToHelper =
   | { type: 'read'; work: ReadWork }
-  | { type: 'screen'; id: number; alg: string; input: Uint8Array; signature: Uint8Array; from: number; to: number };
+  | { type: 'screen'; id: number; alg: string; input: Uint8Array; signature: Uint8Array; from: number; to: number }
+  | { type: 'code'; id: number; path: string; language: LanguageId; text: string };
 
-/** What a helper thread sends back: first looks, the end of its reading, a screening result (`match` -2 when it failed). */
+/**
+ * What a helper thread sends back: first looks, the end of its reading, a screening result
+ * (`match` -2 when it failed), a file's code analysis (none when it could not be run there:
+ * the main thread runs it).
+ */
 export type FromHelper =
   | { type: 'looked'; looked: Looked }
   | { type: 'done' }
   | { type: 'error'; message: string }
-  | { type: 'screened'; id: number; match: number };
+  | { type: 'screened'; id: number; match: number }
+  | { type: 'coded'; id: number; analysis?: CodeAnalysis };
