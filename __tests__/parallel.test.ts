@@ -17,7 +17,7 @@ import * as k from './helpers/keys.js';
 import * as t from './helpers/tokens.js';
 import { tempTree } from './helpers/scan.js';
 import { findWellKnownSecret } from '../src/rules/weak-secret.js';
-import { CANDIDATES } from '../src/rules/secret-screen.js';
+import { CANDIDATES, CHUNK, CHUNKS } from '../src/rules/secret-screen.js';
 import { WELL_KNOWN_SECRETS } from '../src/rules/data/well-known-secrets.js';
 
 const policy = resolvePolicy({}, 'test');
@@ -106,8 +106,8 @@ describe('reading threads', () => {
 });
 
 describe('helper threads screening for weak secrets', () => {
-  // One secret from each part of the list and at each edge between parts, so that every thread's range holds some.
-  const edges = [2, 3, 4].flatMap((shares) => [Math.ceil(CANDIDATES / shares) - 1, Math.ceil(CANDIDATES / shares)]);
+  // Secrets at the edges of chunks, early, in the middle and last, so that every thread's chunks hold some.
+  const edges = [1, 2, Math.floor(CHUNKS / 2), CHUNKS - 1].flatMap((chunk) => [chunk * CHUNK - 1, chunk * CHUNK]);
   const picks = [...new Set([0, ...edges, CANDIDATES - 1])].map((i) => WELL_KNOWN_SECRETS[i]!);
 
   it('find every well-known secret, wherever it sits in the list, as one thread does', async () => {
@@ -119,6 +119,8 @@ describe('helper threads screening for weak secrets', () => {
         expect(pool.idle()).toBe(size);
         for (const [i, token] of tokens.entries()) expect(await findWellKnownSecret(token, 'HS256', pool)).toBe(picks[i]);
         expect(await findWellKnownSecret(random, 'HS256', pool)).toBeUndefined();
+        // Free again once done with their last share (which the main thread need not wait for).
+        for (let i = 0; i < 200 && pool.idle() < size; i++) await new Promise((resolve) => setTimeout(resolve, 5));
         expect(pool.idle()).toBe(size);
       });
     }
@@ -159,10 +161,11 @@ describe('helper threads screening for weak secrets', () => {
     const tokens = await Promise.all(picks.map((secret) => t.hmac(secret, t.goodClaims())));
     const repo = tempTree({});
     try {
+      // Claims the first chunk it can and dies on it; or claims every chunk left and fails on each.
       const dying = path.join(repo.dir, 'dying-screen.mjs');
-      writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(1));\n");
+      writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => { Atomics.add(new Int32Array(m.board), 0, 1); process.exit(1); });\n");
       const failing = path.join(repo.dir, 'failing-screen.mjs');
-      writeFileSync(failing, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => parentPort.postMessage({ type: 'screened', id: m.id, match: -2 }));\n");
+      writeFileSync(failing, `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => {\n  const board = new Int32Array(m.board);\n  for (let c = Atomics.add(board, 0, 1); c < ${CHUNKS}; c = Atomics.add(board, 0, 1)) Atomics.store(board, 2 + c, -2);\n  parentPort.postMessage({ type: 'screened', id: m.id });\n});\n`);
       for (const entry of [dying, failing]) {
         await withPool(pathToFileURL(entry), 2, async (pool) => {
           await new Promise((resolve) => setTimeout(resolve, 200));

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { lookAt } from '../sources/looks.js';
 import { claim, unpackFiles, type FromHelper, type ReadWork, type ToHelper } from './thread-protocol.js';
 import { FileReader } from '../sources/read.js';
-import { screenSecrets } from '../rules/secret-screen.js';
+import { screenBoard } from '../rules/secret-screen.js';
 import { analyzeCode } from '../code/index.js';
 import { languageById } from '../code/languages.js';
 
@@ -11,7 +11,7 @@ import { languageById } from '../code/languages.js';
  * in a few milliseconds. Given a scan's files, it claims runs of them from the shared
  * queue, reads and pre-filters them, and sends back totals and the files that hold an
  * anchor; decoding, analysis and rules stay on the main thread. Between and after, it
- * screens ranges of the well-known secrets for the weak-secret rule and runs the code
+ * screens chunks of the well-known secrets for the weak-secret rule and runs the code
  * checks of source files the main thread hands it. It lives until the scan terminates it.
  */
 const port = parentPort!;
@@ -48,11 +48,8 @@ async function code(message: Extract<ToHelper, { type: 'code' }>): Promise<void>
 port.on('message', (message: ToHelper) => {
   if (message.type === 'read') return read(message.work);
   if (message.type === 'code') return void code(message);
-  let match: number;
-  try {
-    match = screenSecrets(message.alg, message.input, message.signature, message.from, message.to);
-  } catch {
-    match = -2; // the main thread screens the range itself
-  }
-  send({ type: 'screened', id: message.id, match });
+  // Chunk by chunk, each result on the board (a chunk that fails is marked so, and the main thread screens it).
+  screenBoard(message.alg, message.input, message.signature, new Int32Array(message.board));
+  Atomics.store(new Int32Array(message.finished), 0, message.id); // free again, before the main thread reads this
+  send({ type: 'screened', id: message.id });
 });

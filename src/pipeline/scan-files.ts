@@ -246,6 +246,13 @@ interface Helper {
   asked: Map<number, (answer: FromHelper | undefined) => void>;
   /** How many of those are code checks. */
   coding: number;
+  /**
+   * The screening asked of it and not yet answered, and where it writes the id of each it
+   * has finished: a main thread busy analysing may not read the answer for a while, and the
+   * helper is free again as soon as it is done.
+   */
+  screening?: number;
+  finished: Int32Array;
   onMessage?: (message: FromHelper) => void;
   onStop?: () => void;
 }
@@ -257,9 +264,10 @@ interface Helper {
  * analysed on the main thread, so findings are the same as a single-threaded scan's
  * (the caller sorts them). A thread that fails to start or stops early costs time, not
  * files: the main thread reads whatever no thread reported. A helper that is not
- * reading screens ranges of the well-known secrets for weak-secret (`screen`, as
- * `ScreenHelpers`), for the tree, history and every other unit of the scan; a range it
- * cannot screen is screened by the main thread. `entry` is the worker bundle
+ * reading screens chunks of the well-known secrets for weak-secret (`share`, as
+ * `ScreenHelpers`), for the tree, history and every other unit of the scan; a chunk it
+ * cannot screen is screened by the main thread. It also runs the code checks of source
+ * files (`analyseCode`, as `CodeHelpers`). `entry` is the worker bundle
  * (src/pipeline/reading-thread.ts).
  */
 export class ThreadPool implements ScreenHelpers, CodeHelpers {
@@ -268,7 +276,7 @@ export class ThreadPool implements ScreenHelpers, CodeHelpers {
 
   constructor(entry: URL, size: number) {
     this.helpers = Array.from({ length: size }, () => {
-      const helper: Helper = { worker: new Worker(entry), stopped: false, reading: false, asked: new Map(), coding: 0 };
+      const helper: Helper = { worker: new Worker(entry), stopped: false, reading: false, asked: new Map(), coding: 0, finished: new Int32Array(new SharedArrayBuffer(4)).fill(-1) };
       const stop = () => {
         if (helper.stopped) return;
         helper.stopped = true;
@@ -276,14 +284,13 @@ export class ThreadPool implements ScreenHelpers, CodeHelpers {
         for (const resolve of helper.asked.values()) resolve(undefined);
         helper.asked.clear();
         helper.coding = 0;
+        helper.screening = undefined;
         helper.onStop?.();
         this.handOutCode(); // the last one to stop leaves its waiting code checks to the main thread
       };
       helper.worker.on('message', (message: FromHelper) => {
         if (message.type === 'screened' || message.type === 'coded') {
-          const resolve = helper.asked.get(message.id);
-          helper.asked.delete(message.id);
-          resolve?.(message);
+          this.answered(helper, message.id, message);
         } else {
           helper.onMessage?.(message);
         }
@@ -295,9 +302,19 @@ export class ThreadPool implements ScreenHelpers, CodeHelpers {
     });
   }
 
-  /** Helpers free to screen: alive, not reading, nothing asked of them yet unanswered. */
+  /** Helpers free to screen: alive, not reading, nothing asked of them yet unanswered (a screening it has finished counts as answered). */
   private free(): Helper[] {
-    return this.helpers.filter((h) => !h.stopped && !h.reading && h.asked.size === 0);
+    return this.helpers.filter((h) => {
+      if (h.screening !== undefined && Atomics.load(h.finished, 0) === h.screening) this.answered(h, h.screening, { type: 'screened', id: h.screening });
+      return !h.stopped && !h.reading && h.asked.size === 0;
+    });
+  }
+
+  private answered(helper: Helper, id: number, message: FromHelper): void {
+    const resolve = helper.asked.get(id);
+    helper.asked.delete(id);
+    if (helper.screening === id) helper.screening = undefined;
+    resolve?.(message);
   }
 
   /** Sends a request to a helper; `answer` is told its answer, or undefined once the thread has stopped. */
@@ -310,12 +327,13 @@ export class ThreadPool implements ScreenHelpers, CodeHelpers {
     return this.free().length;
   }
 
-  screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined> {
-    const helper = this.free()[0];
-    if (!helper) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      this.ask(helper, { type: 'screen', id: this.nextId++, alg, input, signature, from, to }, (answer) => resolve(answer?.type === 'screened' && answer.match !== -2 ? answer.match : undefined));
+  share(alg: string, input: Uint8Array, signature: Uint8Array, board: SharedArrayBuffer): Promise<void> {
+    const asked = this.free().map((helper) => {
+      const id = this.nextId++;
+      helper.screening = id;
+      return new Promise<void>((resolve) => this.ask(helper, { type: 'screen', id, alg, input, signature, board, finished: helper.finished.buffer as SharedArrayBuffer }, () => resolve()));
     });
+    return Promise.all(asked).then(() => undefined);
   }
 
   /** Source files waiting for a helper to run their code checks, in the order they were met, and their text. */
@@ -476,8 +494,8 @@ export class HelpersOnDemand implements ScreenHelpers {
     return pool?.idle() ?? 0;
   }
 
-  screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined> {
-    return this.pool.running()?.screen(alg, input, signature, from, to) ?? Promise.resolve(undefined);
+  share(alg: string, input: Uint8Array, signature: Uint8Array, board: SharedArrayBuffer): Promise<void> {
+    return this.pool.running()?.share(alg, input, signature, board) ?? Promise.resolve();
   }
 }
 

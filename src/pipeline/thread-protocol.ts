@@ -60,20 +60,20 @@ export function unpackFiles(work: Pick<ReadWork, 'absolute' | 'relative' | 'trac
   return absolute.map((a, i) => (work.tracked[i] ? { absolute: a, relative: relative[i]!, tracked: true } : { absolute: a, relative: relative[i]! }));
 }
 
-/** Work for a helper thread: the first looks of a scan's files, one range of the weak-secret screening, or the code checks of one source file. */
+/** Work for a helper thread: the first looks of a scan's files, a share of a token's weak-secret screening, or the code checks of one source file. */
 export type ToHelper =
   | { type: 'read'; work: ReadWork }
-  | { type: 'screen'; id: number; alg: string; input: Uint8Array; signature: Uint8Array; from: number; to: number }
+  | { type: 'screen'; id: number; alg: string; input: Uint8Array; signature: Uint8Array; board: SharedArrayBuffer; finished: SharedArrayBuffer }
   | { type: 'code'; id: number; path: string; language: LanguageId; text: string };
 
 /**
- * What a helper thread sends back: first looks, the end of its reading, a screening result
- * (`match` -2 when it failed), a file's code analysis (none when it could not be run there:
- * the main thread runs it).
+ * What a helper thread sends back: first looks, the end of its reading, the end of its
+ * share of a screening (the results are on the board), a file's code analysis (none when
+ * it could not be run there: the main thread runs it).
  */
 export type FromHelper =
   | { type: 'looked'; looked: Looked }
   | { type: 'done' }
   | { type: 'error'; message: string }
-  | { type: 'screened'; id: number; match: number }
+  | { type: 'screened'; id: number }
   | { type: 'coded'; id: number; analysis?: CodeAnalysis };

@@ -2,27 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { describeToken } from '../analyze/describe.js';
 import { isWellKnownSecret, secretSource, WELL_KNOWN_SECRETS } from './data/well-known-secrets.js';
-import { CANDIDATES, HMAC_ALGS, screenSecrets } from './secret-screen.js';
+import { boardBusy, boardResult, HMAC_ALGS, newBoard, screenBoard, screenSecrets } from './secret-screen.js';
 import type { Rule, RuleReport } from './types.js';
 import { es256, hs256 } from './example-material.js';
 
 /**
- * Threads that can screen a range of the well-known secrets at the same time as this one
- * (the scan's helper threads, see pipeline/scan-files.ts `ThreadPool`): each returns
- * what `screenSecrets` returns for its range, or undefined if it could not (the caller
- * then screens that range itself).
+ * Threads that can screen the well-known secrets at the same time as this one (the scan's
+ * helper threads, see pipeline/scan-files.ts `ThreadPool`), sharing a board of chunks
+ * (secret-screen.ts `newBoard`).
  */
 export interface ScreenHelpers {
   /** How many helpers are free now. */
   idle(): number;
-  /** Has a free helper screen [from, to). */
-  screen(alg: string, input: Uint8Array, signature: Uint8Array, from: number, to: number): Promise<number | undefined>;
+  /**
+   * Has each free helper claim and screen chunks of the board (`screenBoard`); resolves
+   * once each has stopped claiming, or stopped. A chunk a helper claimed and did not finish
+   * stays pending, for the caller to screen.
+   */
+  share(alg: string, input: Uint8Array, signature: Uint8Array, board: SharedArrayBuffer): Promise<void>;
 }
 
 /**
  * The well-known secret an HS* token was signed with, if any. node:crypto's HMAC screens
- * the bundled list (a fixed number of candidates, so the time per token is bounded), split
- * among this thread and the free helpers; the one candidate that matches is then verified
+ * the bundled list (a fixed number of candidates, so the time per token is bounded), shared
+ * among this thread and the free helpers; the first candidate that matches is then verified
  * by jose, which alone decides.
  */
 export async function findWellKnownSecret(token: string, alg: string, helpers?: ScreenHelpers): Promise<string | undefined> {
@@ -32,17 +35,20 @@ export async function findWellKnownSecret(token: string, alg: string, helpers?: 
   const signature = Buffer.from(parts[2], 'base64url');
   if (signature.length !== spec.bytes) return undefined;
   const input = Buffer.from(`${parts[0]}.${parts[1]}`);
-  const shares = (helpers?.idle() ?? 0) + 1;
-  const size = Math.ceil(CANDIDATES / shares);
-  // This thread takes the first range, each helper one of the others, all at once.
-  const others = Array.from({ length: shares - 1 }, (_, i) => {
-    const from = (i + 1) * size;
-    const to = Math.min(CANDIDATES, from + size);
-    return helpers!.screen(alg, input, signature, from, to).then((found) => found ?? screenSecrets(alg, input, signature, from, to));
-  });
-  const here = screenSecrets(alg, input, signature, 0, size);
-  const found = [here, ...(await Promise.all(others))].find((index) => index >= 0);
-  if (found === undefined) return undefined;
+  let found: number;
+  if (helpers && helpers.idle() > 0) {
+    // This thread and the free helpers claim chunks of the list until none is left; this
+    // one waits only for a chunk still being screened elsewhere (a helper that has not yet
+    // started, or is starting, finds nothing left).
+    const board = newBoard();
+    const shared = helpers.share(alg, input, signature, board.buffer as SharedArrayBuffer);
+    screenBoard(alg, input, signature, board);
+    if (boardBusy(board)) await shared;
+    found = boardResult(alg, input, signature, board);
+  } else {
+    found = screenSecrets(alg, input, signature);
+  }
+  if (found < 0) return undefined;
   const secret = WELL_KNOWN_SECRETS[found]!;
   try {
     await compactVerify(token, Buffer.from(secret, 'utf8'), { algorithms: [alg] });
