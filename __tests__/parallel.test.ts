@@ -16,7 +16,7 @@ import { COSTS, ScanBudget } from '../src/pipeline/budget.js';
 import * as k from './helpers/keys.js';
 import * as t from './helpers/tokens.js';
 import { tempTree } from './helpers/scan.js';
-import { findWellKnownSecret } from '../src/rules/weak-secret.js';
+import { findWellKnownSecret, screenAhead } from '../src/rules/weak-secret.js';
 import { CANDIDATES, CHUNK, CHUNKS } from '../src/rules/secret-screen.js';
 import { WELL_KNOWN_SECRETS } from '../src/rules/data/well-known-secrets.js';
 
@@ -155,6 +155,48 @@ describe('helper threads screening for weak secrets', () => {
       expect(reading.idle()).toBe(1);
       expect(await findWellKnownSecret(tokens[0]!, 'HS256', reading)).toBe(picks[0]);
     });
+  });
+
+  it('screen a token ahead of the rule, and give the verdict it gets in its turn', async () => {
+    const tokens = await Promise.all(picks.map((secret, i) => t.hmac(secret, t.goodClaims(), i % 2 ? 'HS384' : 'HS256')));
+    const random = await t.hmac(randomBytes(32), t.goodClaims());
+    await withPool(WORKER, 1, async (pool) => {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // booted
+      for (const [i, token] of [...tokens, random].entries()) {
+        expect(screenAhead(token, pool)).toBe(true);
+        expect(await findWellKnownSecret(token, i % 2 ? 'HS384' : 'HS256', pool)).toBe(picks[i]);
+        for (let wait = 0; wait < 200 && pool.idle() < 1; wait++) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Not an HS* token: nothing to start.
+      expect(screenAhead(await t.es256(), pool)).toBe(true);
+      expect(pool.idle()).toBe(1);
+    });
+    // No helper free: ask again later.
+    let shared = 0;
+    expect(screenAhead(tokens[1]!, { idle: () => 0, share: async () => void shared++ })).toBe(false);
+    expect(shared).toBe(0);
+  });
+
+  it('screened ahead in a scan give the findings of a scan without helpers', async () => {
+    // One file of HS* tokens, a few with well-known secrets, more than the budget lets the rule screen.
+    const lines = await Promise.all(Array.from({ length: 60 }, (_, i) => t.hmac(i % 7 === 0 ? picks[i % picks.length]! : randomBytes(32), t.goodClaims({ jti: `j${i}` }))));
+    const repo = tempTree({ 'tokens.txt': `${lines.join('\n')}\n`, 'more.txt': `${lines.slice(0, 20).join('\n')}\n` });
+    try {
+      const { files } = await listFiles(repo.dir, policy);
+      // more.txt's 20 tokens are screened first; tokens.txt's 40 others are more than its 30.
+      const limits = { perFile: 30 * COSTS['weak-secret'], perScan: 1e12 };
+      const alone = await scanFiles(files, { policy, budget: new ScanBudget(limits) });
+      expect(alone.findings.filter((f) => f.ruleId === 'weak-secret').length).toBeGreaterThanOrEqual(4);
+      expect(alone.skipped.filter((s) => s.reason === 'budget')).toHaveLength(1);
+      await withPool(WORKER, 1, async (pool) => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const budget = new ScanBudget(limits);
+        budget.helpers = pool;
+        expect(stable(await scanFiles(files, { policy, budget }))).toEqual(stable(alone));
+      });
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('that die or fail while screening leave their range to the main thread', async () => {

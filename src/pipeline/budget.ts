@@ -73,6 +73,11 @@ export class ScanBudget {
   has(key: string): boolean {
     return this.memo.has(key);
   }
+
+  /** Whether the scan's budget has room for `cost` more (with `fileSpent` the file's own spending so far), spending nothing. */
+  affords(cost: number, fileSpent: number): boolean {
+    return fileSpent + cost <= this.limits.perFile && this.spent + cost <= this.limits.perScan;
+  }
 }
 
 /** One file's share of the scan budget, and what it could not afford. */
@@ -95,6 +100,11 @@ export class FileBudget {
     }
     this.missed.set(kind, (this.missed.get(kind) ?? 0) + 1);
     return false;
+  }
+
+  /** Whether one piece of `kind` work would be allowed now (nothing is spent or counted). */
+  affords(kind: WorkKind): boolean {
+    return this.scan.affords(COSTS[kind], this.spent);
   }
 
   /** Does `compute` once per scan for `key` if the budget allows `kind` work; `fallback` when it does not. */

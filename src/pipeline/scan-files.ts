@@ -489,8 +489,8 @@ export class HelpersOnDemand implements ScreenHelpers {
 
   constructor(private readonly pool: { running(): ThreadPool | undefined; start(): ThreadPool | undefined }) {}
 
-  idle(): number {
-    const pool = this.pool.running() ?? (++this.asked > SCREENINGS_BEFORE_HELPERS ? this.pool.start() : undefined);
+  idle(ahead = false): number {
+    const pool = this.pool.running() ?? (!ahead && ++this.asked > SCREENINGS_BEFORE_HELPERS ? this.pool.start() : undefined);
     return pool?.idle() ?? 0;
   }
 

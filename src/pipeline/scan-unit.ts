@@ -21,6 +21,7 @@ import { append } from '../util/arrays.js';
 import { analyzeCode, codeDigest, worthParsing, type CodeAnalysis } from '../code/index.js';
 import { languageOf, type CodeLanguage } from '../code/languages.js';
 import { couldBeGuessed } from '../analyze/symmetric.js';
+import { screenAhead } from '../rules/weak-secret.js';
 
 export { fingerprint };
 
@@ -118,7 +119,9 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
   const findings: Finding[] = [];
   const fixture = context.fixtures?.isFixture(unit.path) ? context.fixtures : undefined;
   const freshFrom = context.chunk?.freshFrom ?? 0;
-  for (const artifact of artifacts) {
+  const ahead = screeningAhead(artifacts, policy, budget, freshFrom);
+  for (const [index, artifact] of artifacts.entries()) {
+    ahead?.(index);
     // In a chunk after the first, what ends in the carried-over part was reported by the previous chunk.
     if (artifact.span.end <= freshFrom) continue;
     const what = artifact.label ? `${artifact.type} (${artifact.label})` : artifact.type;
@@ -191,6 +194,30 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
 }
 
 const NO_DIRECTIVES = { ranges: [], problems: [] };
+
+/**
+ * At each artifact's turn, starts the weak-secret screening of the next token after it on
+ * the scan's free helpers (rules/weak-secret.ts `screenAhead`), so that they screen it
+ * while this thread analyses what comes before: a token the memo holds or the budget could
+ * not afford now is skipped. Speed only: the rule screens (or joins) in its turn as before.
+ */
+function screeningAhead(artifacts: readonly Artifact[], policy: Policy, budget: FileBudget, freshFrom: number): ((index: number) => void) | undefined {
+  const helpers = budget.scan.helpers;
+  if (!helpers || (policy.rules['weak-secret']?.severity ?? 'off') === 'off') return undefined;
+  let next = -1; // the first token after the current artifact
+  let handled = true; // whether it was started, or is not to be
+  return (index) => {
+    if (next <= index) {
+      next = index + 1;
+      while (next < artifacts.length && (artifacts[next]!.type !== 'jwt' || artifacts[next]!.span.end <= freshFrom)) next++;
+      const token = artifacts[next]?.raw;
+      handled = token === undefined || budget.scan.has(`weak-secret\0${createHash('sha256').update(token).digest('hex')}`);
+    }
+    if (handled) return;
+    // Not when the budget could not afford it now (it would not be screened in its turn either, or only later).
+    handled = !budget.affords('weak-secret') || screenAhead(artifacts[next]!.raw, helpers);
+  };
+}
 
 /** Whether any code check's rule is on. */
 const codeRulesOn = (policy: Policy): boolean => CODE_RULES.some((rule) => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off');

@@ -12,8 +12,8 @@ import { es256, hs256 } from './example-material.js';
  * (secret-screen.ts `newBoard`).
  */
 export interface ScreenHelpers {
-  /** How many helpers are free now. */
-  idle(): number;
+  /** How many helpers are free now; `ahead`: for a screening started ahead of need, which starts no helper that is not running. */
+  idle(ahead?: boolean): number;
   /**
    * Has each free helper claim and screen chunks of the board (`screenBoard`); resolves
    * once each has stopped claiming, or stopped. A chunk a helper claimed and did not finish
@@ -36,7 +36,15 @@ export async function findWellKnownSecret(token: string, alg: string, helpers?: 
   if (signature.length !== spec.bytes) return undefined;
   const input = Buffer.from(`${parts[0]}.${parts[1]}`);
   let found: number;
-  if (helpers && helpers.idle() > 0) {
+  const started = helpers && startedAhead.get(helpers);
+  const early = started?.get(token);
+  if (early && early.alg === alg) {
+    // Started ahead: join the helpers on the board they have been screening.
+    started!.delete(token);
+    screenBoard(alg, input, signature, early.board);
+    if (boardBusy(early.board)) await early.shared;
+    found = boardResult(alg, input, signature, early.board);
+  } else if (helpers && helpers.idle() > 0) {
     // This thread and the free helpers claim chunks of the list until none is left; this
     // one waits only for a chunk still being screened elsewhere (a helper that has not yet
     // started, or is starting, finds nothing left).
@@ -56,6 +64,41 @@ export async function findWellKnownSecret(token: string, alg: string, helpers?: 
   } catch {
     return undefined;
   }
+}
+
+/** Screenings started ahead of the rule, per scan's helpers, by token (a few at most: one left unclaimed costs only a helper's time). */
+const startedAhead = new WeakMap<ScreenHelpers, Map<string, { alg: string; board: Int32Array; shared: Promise<void> }>>();
+const MAX_AHEAD = 4;
+
+/**
+ * Starts the free helpers screening an HS* token before the rule comes to it (scanUnit
+ * calls this for the next token while this thread analyses what comes before it): when the
+ * rule does, this thread joins the board, mostly or wholly screened by then. Only the time
+ * changes: the verdict is the board's, as it would be if screened then. A token the
+ * budget then refuses, or the memo already holds, leaves its board to be forgotten.
+ * False when no helper was free (worth asking again later), true otherwise.
+ */
+export function screenAhead(token: string, helpers: ScreenHelpers): boolean {
+  let started = startedAhead.get(helpers);
+  if (started?.has(token)) return true;
+  if (helpers.idle(true) === 0) return false;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[2] || parts[0]!.length > 4096) return true;
+  let alg: unknown;
+  try {
+    alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown })?.alg;
+  } catch {
+    return true;
+  }
+  const spec = typeof alg === 'string' ? HMAC_ALGS[alg] : undefined;
+  const signature = Buffer.from(parts[2], 'base64url');
+  if (!spec || signature.length !== spec.bytes) return true;
+  const board = newBoard();
+  const shared = helpers.share(alg as string, Buffer.from(`${parts[0]}.${parts[1]}`), signature, board.buffer as SharedArrayBuffer);
+  if (!started) startedAhead.set(helpers, (started = new Map()));
+  started.set(token, { alg: alg as string, board, shared });
+  if (started.size > MAX_AHEAD) started.delete(started.keys().next().value!);
+  return true;
 }
 
 /** A secret of 48 random-looking characters, for the example that passes. */
