@@ -219,12 +219,15 @@ function screeningAhead(artifacts: readonly Artifact[], policy: Policy, budget: 
   };
 }
 
+/** Whether a rule is on in the policy. */
+const isOn = (policy: Policy, rule: (typeof RULES)[number]): boolean => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off';
+
 /** Whether any code check's rule is on. */
-const codeRulesOn = (policy: Policy): boolean => CODE_RULES.some((rule) => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off');
+const codeRulesOn = (policy: Policy): boolean => CODE_RULES.some((rule) => isOn(policy, rule));
 
 /** The code checks' findings for a source file (src/code), each judged by the rule it names; what could not be analysed is a gap. */
 function codeFindings(unit: TextUnit, language: CodeLanguage, policy: Policy, context: UnitContext, analysis: CodeAnalysis, findings: Finding[], gaps: SkippedFile[]): void {
-  const wanted = CODE_RULES.filter((rule) => (policy.rules[rule.meta.id]?.severity ?? 'off') !== 'off');
+  const wanted = CODE_RULES.filter((rule) => isOn(policy, rule));
   if (analysis.gap) gaps.push({ file: unit.path, reason: 'analysis-failed', detail: analysis.gap, unitKind: unit.kind });
   if (analysis.facts.length === 0) return;
   const starts = lineStarts(unit.text);
