@@ -21,7 +21,7 @@ import { append } from '../util/arrays.js';
 import { analyzeCode, codeDigest, worthParsing, type CodeAnalysis } from '../code/index.js';
 import { languageOf, type CodeLanguage } from '../code/languages.js';
 import { couldBeGuessed } from '../analyze/symmetric.js';
-import { screenAhead } from '../rules/weak-secret.js';
+import { screenAhead, screeningKey } from '../rules/weak-secret.js';
 
 export { fingerprint };
 
@@ -211,7 +211,7 @@ function screeningAhead(artifacts: readonly Artifact[], policy: Policy, budget: 
       next = index + 1;
       while (next < artifacts.length && (artifacts[next]!.type !== 'jwt' || artifacts[next]!.span.end <= freshFrom)) next++;
       const token = artifacts[next]?.raw;
-      handled = token === undefined || budget.scan.has(`weak-secret\0${createHash('sha256').update(token).digest('hex')}`);
+      handled = token === undefined || budget.scan.has(screeningKey(createHash('sha256').update(token).digest('hex')));
     }
     if (handled) return;
     // Not when the budget could not afford it now (it would not be screened in its turn either, or only later).

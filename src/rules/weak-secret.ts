@@ -22,40 +22,57 @@ export interface ScreenHelpers {
   share(alg: string, input: Uint8Array, signature: Uint8Array, board: SharedArrayBuffer): Promise<void>;
 }
 
-/**
- * The well-known secret an HS* token was signed with, if any. node:crypto's HMAC screens
- * the bundled list (a fixed number of candidates, so the time per token is bounded), shared
- * among this thread and the free helpers; the first candidate that matches is then verified
- * by jose, which alone decides.
- */
-export async function findWellKnownSecret(token: string, alg: string, helpers?: ScreenHelpers): Promise<string | undefined> {
+/** The scan's memo key for a token's screening, by the token's digest (`TokenFacts.digest`, a SHA-256 of the token). */
+export const screeningKey = (digest: string): string => `weak-secret\0${digest}`;
+
+/** What screening a token signed with `alg` reads: its signing input and signature; undefined when it cannot be an HS* signature. */
+function screenable(token: string, alg: string): { input: Uint8Array; signature: Uint8Array } | undefined {
   const spec = HMAC_ALGS[alg];
   const parts = token.split('.');
   if (!spec || parts.length !== 3 || !parts[2]) return undefined;
   const signature = Buffer.from(parts[2], 'base64url');
   if (signature.length !== spec.bytes) return undefined;
-  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
-  let found: number;
+  return { input: Buffer.from(`${parts[0]}.${parts[1]}`), signature };
+}
+
+/** A board the free helpers have been asked to screen, and their answer. */
+interface SharedScreening {
+  board: Int32Array;
+  shared: Promise<void>;
+}
+
+function startSharing(helpers: ScreenHelpers, alg: string, input: Uint8Array, signature: Uint8Array): SharedScreening {
+  const board = newBoard();
+  return { board, shared: helpers.share(alg, input, signature, board.buffer as SharedArrayBuffer) };
+}
+
+/**
+ * This thread's part of a shared screening: it claims chunks until none is left, and waits
+ * only for a chunk still being screened elsewhere (a helper that has not yet started, or is
+ * starting, finds nothing left).
+ */
+async function finishSharing(alg: string, input: Uint8Array, signature: Uint8Array, { board, shared }: SharedScreening): Promise<number> {
+  screenBoard(alg, input, signature, board);
+  if (boardBusy(board)) await shared;
+  return boardResult(alg, input, signature, board);
+}
+
+/**
+ * The well-known secret an HS* token was signed with, if any. node:crypto's HMAC screens
+ * the bundled list (a fixed number of candidates, so the time per token is bounded), shared
+ * among this thread and the free helpers (joining the board they started on ahead of it,
+ * if they did); the first candidate that matches is then verified by jose, which alone
+ * decides.
+ */
+export async function findWellKnownSecret(token: string, alg: string, helpers?: ScreenHelpers): Promise<string | undefined> {
+  const screening = screenable(token, alg);
+  if (!screening) return undefined;
+  const { input, signature } = screening;
   const started = helpers && startedAhead.get(helpers);
   const early = started?.get(token);
-  if (early && early.alg === alg) {
-    // Started ahead: join the helpers on the board they have been screening.
-    started!.delete(token);
-    screenBoard(alg, input, signature, early.board);
-    if (boardBusy(early.board)) await early.shared;
-    found = boardResult(alg, input, signature, early.board);
-  } else if (helpers && helpers.idle() > 0) {
-    // This thread and the free helpers claim chunks of the list until none is left; this
-    // one waits only for a chunk still being screened elsewhere (a helper that has not yet
-    // started, or is starting, finds nothing left).
-    const board = newBoard();
-    const shared = helpers.share(alg, input, signature, board.buffer as SharedArrayBuffer);
-    screenBoard(alg, input, signature, board);
-    if (boardBusy(board)) await shared;
-    found = boardResult(alg, input, signature, board);
-  } else {
-    found = screenSecrets(alg, input, signature);
-  }
+  if (early) started!.delete(token);
+  const sharing = early?.alg === alg ? early : helpers && helpers.idle() > 0 ? startSharing(helpers, alg, input, signature) : undefined;
+  const found = sharing ? await finishSharing(alg, input, signature, sharing) : screenSecrets(alg, input, signature);
   if (found < 0) return undefined;
   const secret = WELL_KNOWN_SECRETS[found]!;
   try {
@@ -67,7 +84,7 @@ export async function findWellKnownSecret(token: string, alg: string, helpers?: 
 }
 
 /** Screenings started ahead of the rule, per scan's helpers, by token (a few at most: one left unclaimed costs only a helper's time). */
-const startedAhead = new WeakMap<ScreenHelpers, Map<string, { alg: string; board: Int32Array; shared: Promise<void> }>>();
+const startedAhead = new WeakMap<ScreenHelpers, Map<string, SharedScreening & { alg: string }>>();
 const MAX_AHEAD = 4;
 
 /**
@@ -82,21 +99,18 @@ export function screenAhead(token: string, helpers: ScreenHelpers): boolean {
   let started = startedAhead.get(helpers);
   if (started?.has(token)) return true;
   if (helpers.idle(true) === 0) return false;
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[2] || parts[0]!.length > 4096) return true;
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot > 4096) return true;
   let alg: unknown;
   try {
-    alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown })?.alg;
+    alg = (JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as { alg?: unknown })?.alg;
   } catch {
     return true;
   }
-  const spec = typeof alg === 'string' ? HMAC_ALGS[alg] : undefined;
-  const signature = Buffer.from(parts[2], 'base64url');
-  if (!spec || signature.length !== spec.bytes) return true;
-  const board = newBoard();
-  const shared = helpers.share(alg as string, Buffer.from(`${parts[0]}.${parts[1]}`), signature, board.buffer as SharedArrayBuffer);
+  const screening = typeof alg === 'string' ? screenable(token, alg) : undefined;
+  if (!screening) return true;
   if (!started) startedAhead.set(helpers, (started = new Map()));
-  started.set(token, { alg: alg as string, board, shared });
+  started.set(token, { alg: alg as string, ...startSharing(helpers, alg as string, screening.input, screening.signature) });
   if (started.size > MAX_AHEAD) started.delete(started.keys().next().value!);
   return true;
 }
@@ -128,7 +142,7 @@ export const weakSecret: Rule = {
   async check({ facts, budget }): Promise<RuleReport[]> {
     if (facts.kind !== 'token' || facts.format !== 'jws' || !HMAC_ALGS[facts.alg]) return [];
     // Once per distinct token in the scan, within the budget; a token past it is counted as a gap.
-    const secret = await budget.once('weak-secret', `weak-secret\0${facts.digest}`, () => findWellKnownSecret(facts.token, facts.alg, budget.scan.helpers), () => undefined);
+    const secret = await budget.once('weak-secret', screeningKey(facts.digest), () => findWellKnownSecret(facts.token, facts.alg, budget.scan.helpers), () => undefined);
     if (secret === undefined) return [];
     const spec = HMAC_ALGS[facts.alg]!;
     const length = Buffer.byteLength(secret);
