@@ -188,8 +188,9 @@ export async function scanUnit(unit: TextUnit, policy: Policy, context: UnitCont
     }
     return place(result, context);
   };
-  if (!language) return finish();
-  if (context.codeLater && worthParsing(unit.text, language) && context.codeLater(unit, language, finish)) return { findings: [], suppressed: [], gaps: [] };
+  // Not worth parsing: what analyzeCode would say of it (no facts), without testing the text again.
+  if (!language || !worthParsing(unit.text, language)) return finish();
+  if (context.codeLater?.(unit, language, finish)) return { findings: [], suppressed: [], gaps: [] };
   return finish(await analyzeCode(unit.path, unit.text, language, context.debug));
 }
 
